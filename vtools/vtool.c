@@ -8,6 +8,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include "log.h"
+#include "sa.h"
 #include "verror.h"
 #include "vtool.h"
 
@@ -72,7 +73,7 @@ static int read_secret_line(int fd, stralloc *out)
   }
   if (r < 0 || (r == 0 && out->len == 0)) return 0;
   if (out->len && out->s[out->len - 1] == '\r') --out->len;
-  return stralloc_0(out) ? 1 : 0;
+  return sa_cstr(out);
 }
 
 int vtool_prompt_password(stralloc *out, const char *who)
@@ -91,7 +92,7 @@ int vtool_prompt_password(stralloc *out, const char *who)
     if (out->len == again.len && !memcmp(out->s, again.s, out->len)) { ok = 1; break; }
     printf("Passwords do not match, try again\n");
   }
-  if (again.s) { explicit_bzero(again.s, again.a); stralloc_free(&again); }
+  sa_wipe(&again);
   if (fd > 0) close(fd);
   return ok;
 }
@@ -109,5 +110,5 @@ int vtool_random_password(stralloc *out, unsigned len)
     if (b >= 256 - 256 % n) continue; /* no modulo bias */
     out->s[out->len++] = charset[b % n];
   }
-  return stralloc_0(out) ? 1 : 0;
+  return sa_cstr(out);
 }
