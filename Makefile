@@ -44,7 +44,7 @@ BINS := $(addprefix $(B)/bin/,$(PROGS))
 .PHONY: all check unit setup demo demo-stop bench fuzz clean deps
 .SECONDARY:
 
-all: deps $(BINS)
+all: deps $(B)/libqv.a $(BINS)
 
 deps:
 	@scripts/deps build

@@ -33,8 +33,8 @@ int ctl_readint(unsigned long *out, const char *name, unsigned long def);
 int ctl_readlist(stralloc *out, const char *name, const char *def);
 
 /* Same parsers on a buffer already in memory (for tests and fuzzing):
- * the file text is (buf, len). */
-void ctl_parse_line(stralloc *out, const char *buf, size_t len);
+ * the file text is (buf, len). 1, or 0 on ENOMEM. */
+int ctl_parse_line(stralloc *out, const char *buf, size_t len);
 int ctl_parse_list(stralloc *out, const char *buf, size_t len);
 
 /* A boolean knob: 1 when the file exists and its first line is a

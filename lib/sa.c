@@ -25,7 +25,7 @@ int sa_copyb_lower(stralloc *sa, const char *s, size_t len)
 
 int sa_catulong(stralloc *sa, unsigned long n)
 {
-  char buf[FMT_ULONG];
+  char buf[FMT_ULONG] = {0};
   return stralloc_catb(sa, buf, fmt_ulong(buf, n));
 }
 

@@ -1,0 +1,2 @@
+build/obj/fuzz/control.o: fuzz/control.c lib/control.h
+lib/control.h:

@@ -1,0 +1,1 @@
+build/obj/fuzz/driver.o: fuzz/driver.c

@@ -1,0 +1,2 @@
+build/obj/lib/verror.o: lib/verror.c lib/verror.h
+lib/verror.h:
