@@ -118,3 +118,10 @@ clean:
 
 print-fuzz-srcs:
 	@echo $(fuzz_$(NAME)_SRCS)
+
+print-vpopmail-progs:
+	@echo $(VPOPMAIL_BIN_PROGS)
+print-qmail-progs:
+	@echo $(QMAIL_BIN_PROGS)
+print-setuid-progs:
+	@echo $(SETUID_PROGS)

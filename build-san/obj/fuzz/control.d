@@ -1,0 +1,2 @@
+build-san/obj/fuzz/control.o: fuzz/control.c lib/control.h
+lib/control.h:

@@ -1,0 +1,1 @@
+build-san/obj/fuzz/driver.o: fuzz/driver.c

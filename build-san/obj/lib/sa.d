@@ -1,0 +1,2 @@
+build-san/obj/lib/sa.o: lib/sa.c lib/sa.h
+lib/sa.h:

@@ -1,0 +1,2 @@
+build-san/obj/lib/verror.o: lib/verror.c lib/verror.h
+lib/verror.h:
