@@ -54,7 +54,7 @@ int maildir_tmp_commit(struct maildir_tmp *t, unsigned long size, stralloc *newp
 void maildir_tmp_abort(struct maildir_tmp *t);
 
 /* The flags of a file name (name, len) with an info part ":2,FLAGS":
- * *flags/*flen point into name. Returns 1 when the name carries ":2,",
+ * *flags and *flen point into name. Returns 1 when the name carries ":2,",
  * 0 otherwise (*flags = name + len, *flen = 0). */
 int maildir_flags(const char *name, size_t len, const char **flags, size_t *flen);
 
