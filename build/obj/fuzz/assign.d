@@ -1,0 +1,2 @@
+build/obj/fuzz/assign.o: fuzz/assign.c lib/assign.h
+lib/assign.h:
