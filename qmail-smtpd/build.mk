@@ -1,0 +1,11 @@
+# qmail-smtpd/build.mk — the SMTP receiver, installed in QMAILDIR/bin.
+# Pure parsers are modules (unit-tested, fuzzed); smtp_session.c is the
+# protocol; qmail-smtpd.c is main.
+qmail-smtpd_PARSERS := qmail-smtpd/smtp_cmd.c qmail-smtpd/smtp_addr.c qmail-smtpd/smtp_data.c
+qmail-smtpd_MODULES := $(qmail-smtpd_PARSERS)
+qmail-smtpd_SRCS := qmail-smtpd/qmail-smtpd.c $(qmail-smtpd_MODULES)
+PROGS += qmail-smtpd
+QMAIL_BIN_PROGS += qmail-smtpd
+fuzz_smtp_cmd_SRCS := qmail-smtpd/smtp_cmd.c qmail-smtpd/smtp_addr.c
+fuzz_smtp_data_SRCS := qmail-smtpd/smtp_data.c
+fuzz_smtp_addr_SRCS := qmail-smtpd/smtp_addr.c

@@ -1,0 +1,2 @@
+/* qmail-smtpd/qmail-smtpd.c — placeholder main until the session lands. */
+int main(void) { return 111; }
