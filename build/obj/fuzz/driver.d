@@ -1,1 +1,0 @@
-build/obj/fuzz/driver.o: fuzz/driver.c

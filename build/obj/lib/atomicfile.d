@@ -1,3 +1,0 @@
-build/obj/lib/atomicfile.o: lib/atomicfile.c lib/atomicfile.h lib/sa.h
-lib/atomicfile.h:
-lib/sa.h:

@@ -1,5 +1,0 @@
-build/obj/lib/paths_test.o: lib/paths_test.c lib/../tests/check.h \
- build/auto/conf.h lib/paths.h
-lib/../tests/check.h:
-build/auto/conf.h:
-lib/paths.h:
