@@ -125,3 +125,12 @@ print-qmail-progs:
 	@echo $(QMAIL_BIN_PROGS)
 print-setuid-progs:
 	@echo $(SETUID_PROGS)
+
+DEMO_DIR ?= demo
+demo: all
+	@scripts/deps demo
+	@$(MAKE) -s setup QMAILDIR=$(abspath $(DEMO_DIR))/qmail VPOPMAILDIR=$(abspath $(DEMO_DIR))/vpopmail
+	@DEMO_DIR=$(DEMO_DIR) scripts/demo start
+
+demo-stop:
+	@DEMO_DIR=$(DEMO_DIR) scripts/demo stop
