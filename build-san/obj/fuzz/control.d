@@ -1,2 +1,0 @@
-build-san/obj/fuzz/control.o: fuzz/control.c lib/control.h
-lib/control.h:

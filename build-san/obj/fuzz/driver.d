@@ -1,1 +1,0 @@
-build-san/obj/fuzz/driver.o: fuzz/driver.c

@@ -1,2 +1,0 @@
-build-san/obj/lib/sa.o: lib/sa.c lib/sa.h
-lib/sa.h:
