@@ -95,7 +95,7 @@ int ctl_readint(unsigned long *out, const char *name, unsigned long def)
   int r = ctl_readline(&line, name, 0);
   if (r == 1) {
     unsigned long v;
-    size_t n = line.len ? scan_ulong(line.s, &v) : 0;
+    size_t n = line.len && sa_cstr(&line) ? scan_ulong(line.s, &v) : 0;
     if (!line.len || n != line.len) { errno = EINVAL; r = -1; }
     else *out = v;
   } else if (r == 0) {
@@ -133,7 +133,7 @@ int ctl_readflag(int *out, const char *name, int def)
   int r = ctl_readline(&line, name, 0);
   if (r == 1) {
     unsigned long v;
-    if (line.len && scan_ulong(line.s, &v) == line.len) *out = v != 0;
+    if (line.len && sa_cstr(&line) && scan_ulong(line.s, &v) == line.len) *out = v != 0;
     else if ((line.len == 3 && !memcmp(line.s, "yes", 3)) || (line.len == 2 && !memcmp(line.s, "on", 2))
              || (line.len == 4 && !memcmp(line.s, "true", 4))) *out = 1;
     else *out = 0;
