@@ -62,13 +62,16 @@ int quota_mds_set(const char *maildir, const char *spec, uid_t uid, gid_t gid);
 
 /* Would a message of msgsize bytes put maildir over spec? *over = 1 when
  * usage + msgsize > byte limit or count + 1 > count limit, else 0. With
- * no limit *over = 0 and nothing is read. Returns 1, or -1 with errno
- * (*over is then 1, never "under quota" on error). spec must parse. */
+ * no limit *over = 0 and nothing is read. spec NULL: the first line of
+ * maildirsize (vdelivermail's fallback; no file = no limit). Returns 1,
+ * or -1 with errno (*over is then 1, never "under quota" on error; an
+ * unparsable spec is EINVAL). */
 int quota_check(const char *maildir, const char *spec, uid_t uid, gid_t gid,
                 unsigned long long msgsize, int *over);
 
 /* vuserinfo's usage percentage: max(bytes %, count %) of the limits,
- * rounded down (may exceed 100); 0 with no limit. 1 or -1 errno. */
+ * rounded down (may exceed 100); 0 with no limit. spec as quota_check.
+ * 1 or -1 errno. */
 int quota_percent(const char *maildir, const char *spec, uid_t uid, gid_t gid,
                   int *percent);
 
