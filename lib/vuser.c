@@ -104,6 +104,13 @@ done:
   return ret;
 }
 
+int vuser_find_domain(struct vdomain *d, const char *domain)
+{
+  int r = assign_lookup(d, domain, str_len(domain));
+  if (r < 0 && errno == ENOENT) return 0;
+  return r;
+}
+
 /* ---------------- knobs, ids, paths ---------------- */
 
 int vuser_clear_enabled(void)

@@ -85,6 +85,10 @@ int vuser_clear_enabled(void);
  * *defaulted = -1 then), VA_USER_NAME_TOO_LONG, VA_DOMAIN_NAME_TOO_LONG. */
 int vuser_parse_address(stralloc *user, stralloc *domain, int *defaulted, const char *addr);
 
+/* Looks domain up in users/cdb (assign_lookup). 1 found, 0 no such
+ * domain (also when users/cdb does not exist yet), -1 with errno. */
+int vuser_find_domain(struct vdomain *d, const char *domain);
+
 /* 1 when (s, len) contains only vpopmail's user-name characters. */
 int vuser_valid_name(const char *s, size_t len);
 
