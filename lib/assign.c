@@ -259,6 +259,7 @@ long assign_file_remove(const char *path, const char *line, size_t llen, int pre
   long n = -1;
   int e, rr;
 
+  if (access(path, F_OK) < 0) return errno == ENOENT ? 0 : -1;
   if (af_begin(&af, path, 0, 0644) < 0) return -1;
   rr = af_readfile(&old, path);
   if (rr <= 0) {

@@ -62,4 +62,29 @@ int vdomain_default_line(stralloc *out, const char *action);
  * .dir-control record). 0 or a VA code. */
 int vdomain_user_count(const struct vdomain *d, unsigned long *count);
 
+/* Writes <dir>/<file> = (text, len), mode 0600, owned by uid/gid when
+ * running as root, through <file>.tmp<pid> + rename + directory fsync.
+ * 0, or -1 with errno. */
+int vdomain_write_dotqmail(const char *dir, const char *file, const char *text,
+                           size_t len, uid_t uid, gid_t gid);
+
+/* --- valias, file backend: <domaindir>/.qmail-<alias>, '.' stored as
+ * ':' (qmail's convention), one delivery line per line. alias is
+ * lower-cased by the caller. --- */
+
+/* Lines of alias@d, each followed by '\0' in out (out replaced).
+ * 1 found, 0 no such alias, -1 with errno. */
+int vdomain_valias_lines(stralloc *out, const struct vdomain *d, const char *alias);
+
+/* Alias names of d ('.' restored), sorted case-insensitively, each
+ * followed by '\0'. .qmail-default is skipped, and symlinks whose name
+ * contains "-default" or "-owner" (ezmlm lists). 0, or -1 with errno. */
+int vdomain_valias_names(stralloc *out, const struct vdomain *d);
+
+/* Appends line to alias@d's file (created 0600, domain-owned). 0 or -1. */
+int vdomain_valias_insert(const struct vdomain *d, const char *alias, const char *line);
+
+/* Removes alias@d's file. 1 removed, 0 there was none, -1 with errno. */
+int vdomain_valias_delete(const struct vdomain *d, const char *alias);
+
 #endif
