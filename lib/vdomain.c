@@ -35,6 +35,7 @@
 #include "sa.h"
 #include "scan.h"
 #include "str.h"
+#include "vaddr.h"
 #include "vauth.h"
 #include "vdomain.h"
 #include "verror.h"
@@ -210,25 +211,16 @@ static void vdir_inc(struct vdir *v)
 
 /* ---------- helpers ---------- */
 
-static int valid_domain(const char *d, size_t len)
-{
-  size_t i;
-  if (len < 3) return 0;
-  if (d[0] == '-' || d[len - 1] == '-' || d[0] == '.') return 0;
-  for (i = 0; i < len; ++i) {
-    char c = d[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) return 0;
-    if (c == '.' && i + 1 < len && d[i + 1] == '.') return 0;
-  }
-  return 1;
-}
-
 static int check_name(stralloc *lc, const char *domain)
 {
   size_t len = str_len(domain);
   if (len > MAX_DOMAIN) return VA_DOMAIN_NAME_TOO_LONG;
   if (!sa_copyb_lower(lc, domain, len)) return VA_MEMORY_ALLOC_ERR;
-  if (!valid_domain(lc->s, lc->len)) return VA_INVALID_DOMAIN_NAME;
+  if (!vaddr_newdomain_ok(lc->s, lc->len)) return VA_INVALID_DOMAIN_NAME;
+  /* vpopmail allows "a..b" and a leading '.'; they cannot be path
+   * components we want, so refuse them as invalid names too */
+  if (lc->s[0] == '.' || byte_chr(lc->s, lc->len, '/') < lc->len
+      || strstr(lc->s, "..")) return VA_INVALID_DOMAIN_NAME;
   return 0;
 }
 

@@ -87,10 +87,10 @@ file_is "$D/.dir-control" "1
 0 0 0"
 [ "$(wc -l < "$D/.dir-control")" = 8 ] || fail ".dir-control is not 8 lines"
 [ -f "$D/example.com/vpasswd" ] && [ -f "$D/example.com/vpasswd.cdb" ] || fail "user store not created"
-if [ -s "$D/example.com/vpasswd" ]; then
-  grep -q "^postmaster:[^:]*:1:0:Postmaster:$D/example.com/postmaster:" "$D/example.com/vpasswd" \
-    || fail "postmaster line: $(cat "$D/example.com/vpasswd")"
-fi
+grep -q "^postmaster:[^:]*:1:0:Postmaster:$D/example.com/postmaster:NOQUOTA" "$D/example.com/vpasswd" \
+  || fail "postmaster line: $(cat "$D/example.com/vpasswd")"
+[ -d "$D/example.com/postmaster/Maildir/new" ] || fail "postmaster Maildir"
+[ "$(sed -n 1p "$D/example.com/.dir-control")" = 1 ] || fail "user counter after postmaster"
 
 # existing domain: refused before the password prompt
 expect_rc 243 "$B/vadddomain" example.com </dev/null
@@ -121,6 +121,8 @@ expect_rc 0 "$B/vadddomain" -r12 rand2.org
 grep -Eq '^Random password: .{12}$' "$T/out" || fail "-r12 output: $(cat "$T/out")"
 expect_rc 255 "$B/vadddomain" -r rand3.org pw
 out_is "Error: don't use -r option when giving password on command line"
+expect_rc 0 "$B/vadddomain" -q 5M quota.org pw
+grep -q ":$D/quota.org/postmaster:5242880S\$" "$D/quota.org/vpasswd" || fail "-q: $(cat "$D/quota.org/vpasswd")"
 mkdir "$T/base"
 expect_rc 0 "$B/vadddomain" -d "$T/base" based.org pw
 grep -q "^+based.org-:based.org:$U:$G:$T/base/domains/based.org:-::\$" "$T/users/assign" || fail "-d base dir"
@@ -159,7 +161,7 @@ out_is "domain: example.com
 uid:    $U
 gid:    $G
 dir:    $D/example.com
-users:  0
+users:  1
 alias: alias.net
 alias: alias2.net"
 expect_rc 0 "$B/vdominfo" -n -u -g -d -t -r abc.net
@@ -167,7 +169,7 @@ out_is "abc.net
 1234
 2345
 $D/abc.net
-0
+1
 abc.net"
 expect_rc 0 "$B/vdominfo"
 grep -qx "domain: alias.net (alias of example.com)" "$T/out" || fail "vdominfo alias line"

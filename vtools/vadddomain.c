@@ -15,11 +15,6 @@
 #include "vtool.h"
 #include "vuser.h"
 
-/* Interim until lib/vuser.c lands in main: weak references, so the tool
- * links without it (and then creates no postmaster). */
-extern int vuser_add(const struct vdomain *, const char *, const char *, const char *, int) __attribute__((weak));
-extern int vuser_setquota(const struct vdomain *, const char *, const char *) __attribute__((weak));
-
 static void usage(void)
 {
   printf("vadddomain: usage: vadddomain [options] virtual_domain [postmaster password]\n");
@@ -123,7 +118,7 @@ int main(int argc, char **argv)
   if (r) vtool_die_code(r);
 
   if (assign_lookup(&d, dom.s, dom.len) != 1) vtool_die_code(VA_DOMAIN_DOES_NOT_EXIST);
-  r = vuser_add ? vuser_add(&d, "postmaster", pass.s, "Postmaster", 0) : 0;
+  r = vuser_add(&d, "postmaster", pass.s, "Postmaster", 0);
   if (r) {
     int r2;
     printf("Error: (vadduser) %s\n", verror_text(r));
@@ -132,7 +127,7 @@ int main(int argc, char **argv)
     fflush(stdout);
     exit(r);
   }
-  if (quota && vuser_setquota) {
+  if (quota) {
     r = vuser_setquota(&d, "postmaster", quota);
     if (r) vtool_die_code(r);
   }
