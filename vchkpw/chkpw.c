@@ -25,7 +25,8 @@
 #include "vauth.h"
 #include "atomicfile.h"
 
-#define LOGIN_PART_MAX 255
+#define USER_MAX 32     /* vpopmail's limits */
+#define DOMAIN_MAX 96
 
 const char *chkpw_service_name(enum chkpw_service s)
 {
@@ -101,11 +102,13 @@ int chkpw_clean_ip(stralloc *out, const char *ip)
   return stralloc_copys(out, ip) && sa_cstr(out);
 }
 
-/* Characters vpopmail refuses in a user name; anything outside
- * 0x21..0x7e is refused too. */
+/* vpopmail's character sets (as lib/vaddr.h documents them): user
+ * ! # $ & ' * + - . / 0-9 = ? A-Z ^ _ ` a-z { | } ~ (after lower-casing),
+ * domain a-z 0-9 - . */
 static int bad_user_char(unsigned char c)
 {
-  return c < 0x21 || c > 0x7e || strchr(":\\\"'()<>,;[]`|&$*?{}%/@", c) != 0;
+  if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return 0;
+  return c == 0 || !strchr("!#$&'*+-./=?^_`{|}~", c);
 }
 
 static int bad_domain_char(unsigned char c)
@@ -131,14 +134,12 @@ int chkpw_split_login(stralloc *user, stralloc *domain, const char *login, size_
   } else {
     if (!sa_copyb_lower(domain, "", 0)) return CHKPW_TEMP;
   }
-  if (!user->len || user->len > LOGIN_PART_MAX || domain->len > LOGIN_PART_MAX)
+  if (!user->len || user->len > USER_MAX || domain->len > DOMAIN_MAX)
     return CHKPW_BADCHARS;
   for (i = 0; i < user->len; ++i)
     if (bad_user_char((unsigned char)user->s[i])) return CHKPW_BADCHARS;
-  if (user->s[0] == '.' || (user->len == 2 && user->s[1] == '.')) return CHKPW_BADCHARS;
   for (i = 0; i < domain->len; ++i)
     if (bad_domain_char((unsigned char)domain->s[i])) return CHKPW_BADCHARS;
-  if (domain->len && (domain->s[0] == '.' || domain->s[0] == '-')) return CHKPW_BADCHARS;
   return 0;
 }
 

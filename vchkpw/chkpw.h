@@ -68,9 +68,10 @@ int chkpw_clean_ip(stralloc *out, const char *ip);
  * is the first '@', else the first '%', else the first '/'; without
  * one the domain is defdomain (may be NULL or empty: then no domain).
  * user and domain are replaced and NUL-terminated. Returns 0,
- * CHKPW_BADCHARS for a login with bytes outside the printable range,
- * characters vpopmail refuses in names, an over-long part or a domain
- * that is not a host name, or CHKPW_TEMP (ENOMEM). */
+ * CHKPW_BADCHARS for an empty user, a byte outside vpopmail's sets
+ * (user: ! # $ & ' * + - . / 0-9 = ? ^ _ ` a-z { | } ~; domain: a-z 0-9
+ * - .), a user longer than 32 or a domain longer than 96 bytes, or
+ * CHKPW_TEMP (ENOMEM). */
 int chkpw_split_login(stralloc *user, stralloc *domain, const char *login, size_t len,
                       const char *defdomain);
 

@@ -88,7 +88,12 @@ static void login(void)
   CHECK(SPLIT("bob@ex_org", 0) == CHKPW_BADCHARS);
   CHECK(SPLIT("bob@ex.org\n", 0) == CHKPW_BADCHARS);
   CHECK(SPLIT("@ex.org", 0) == CHKPW_BADCHARS);
-  CHECK(SPLIT("../x@ex.org", 0) == CHKPW_BADCHARS);
+  CHECK(SPLIT("o'brien+x/y@ex.org", 0) == 0);   /* vpopmail's user set */
+  CHECK_SA(u, "o'brien+x/y");
+  CHECK(SPLIT("bob(x)@ex.org", 0) == CHKPW_BADCHARS);
+  CHECK(SPLIT("bob<x>@ex.org", 0) == CHKPW_BADCHARS);
+  CHECK(SPLIT("abcdefghijklmnopqrstuvwxyz012345@ex.org", 0) == 0);
+  CHECK(SPLIT("abcdefghijklmnopqrstuvwxyz0123456@ex.org", 0) == CHKPW_BADCHARS);
   CHECK(SPLIT("bob@a@b", 0) == CHKPW_BADCHARS);
   CHECK(chkpw_split_login(&u, &d, "bob\x80@ex.org", 11, 0) == CHKPW_BADCHARS);
 #undef SPLIT
