@@ -1,0 +1,133 @@
+/* qmail-smtpd/smtp_queue.c — the qmail-queue client (see smtp_queue.h).
+ *
+ * Invariant: an envelope is written only by smtpq_close, after the
+ * whole message; every other way out closes the pipes first, so a
+ * rejected or broken message can never be queued.
+ *
+ * SECURITY: the child gets only fds 0, 1 (and 2) from us; the program
+ * path comes from the environment set by the administrator
+ * (QMAILQUEUE) or the compiled qmail home. */
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "smtp_queue.h"
+
+static int writeall(int fd, const char *s, size_t n)
+{
+  while (n) {
+    ssize_t w = write(fd, s, n);
+    if (w < 0) { if (errno == EINTR) continue; return -1; }
+    s += w; n -= (size_t)w;
+  }
+  return 0;
+}
+
+int smtpq_open(struct smtpq *q, const char *prog)
+{
+  int pm[2], pe[2];
+  q->fdm = q->fde = -1;
+  q->err = 0;
+  q->buflen = 0;
+  if (pipe(pm) == -1) return -1;
+  if (pipe(pe) == -1) { close(pm[0]); close(pm[1]); return -1; }
+  q->pid = fork();
+  if (q->pid == -1) {
+    close(pm[0]); close(pm[1]); close(pe[0]); close(pe[1]);
+    return -1;
+  }
+  if (q->pid == 0) {
+    char *argv[2];
+    close(pm[1]); close(pe[1]);
+    if (dup2(pm[0], 0) == -1 || dup2(pe[0], 1) == -1) _exit(120);
+    if (pm[0] != 0 && pm[0] != 1) close(pm[0]);
+    if (pe[0] != 0 && pe[0] != 1) close(pe[0]);
+    signal(SIGPIPE, SIG_DFL);
+    argv[0] = (char *)prog;
+    argv[1] = 0;
+    execv(prog, argv);
+    _exit(120);
+  }
+  close(pm[0]); close(pe[0]);
+  q->fdm = pm[1];
+  q->fde = pe[1];
+  return 1;
+}
+
+static void flushbuf(struct smtpq *q)
+{
+  if (q->buflen && !q->err && writeall(q->fdm, q->buf, q->buflen)) q->err = 1;
+  q->buflen = 0;
+}
+
+void smtpq_put(struct smtpq *q, const char *s, size_t n)
+{
+  while (n) {
+    size_t k = sizeof q->buf - q->buflen;
+    if (k > n) k = n;
+    for (size_t i = 0; i < k; ++i) q->buf[q->buflen + i] = s[i];
+    q->buflen += k; s += k; n -= k;
+    if (q->buflen == sizeof q->buf) flushbuf(q);
+  }
+}
+
+static int reap(struct smtpq *q, int *wstat)
+{
+  pid_t r;
+  do r = waitpid(q->pid, wstat, 0); while (r == -1 && errno == EINTR);
+  return r == q->pid;
+}
+
+const char *smtpq_close(struct smtpq *q, const char *env, size_t envlen)
+{
+  int wstat;
+  flushbuf(q);
+  close(q->fdm); q->fdm = -1;
+  if (!q->err && writeall(q->fde, env, envlen)) q->err = 1;
+  close(q->fde); q->fde = -1;
+  if (!reap(q, &wstat)) return "Zqq waitpid surprise (#4.3.0)";
+  return smtpq_status_text(wstat, q->err);
+}
+
+void smtpq_abort(struct smtpq *q)
+{
+  int wstat;
+  if (q->fdm != -1) close(q->fdm);
+  if (q->fde != -1) close(q->fde);
+  q->fdm = q->fde = -1;
+  q->buflen = 0;
+  (void)reap(q, &wstat);
+}
+
+const char *smtpq_status_text(int wstat, int writeerr)
+{
+  int code;
+  if (!WIFEXITED(wstat)) return "Zqq crashed (#4.3.0)";
+  code = WEXITSTATUS(wstat);
+  switch (code) {
+    case 115: /* compatibility */
+    case 11: return "Denvelope address too long for qq (#5.1.3)";
+    case 31: return "Dmail server permanently rejected message (#5.3.0)";
+    case 51: return "Zqq out of memory (#4.3.0)";
+    case 52: return "Zqq timeout (#4.3.0)";
+    case 53: return "Zqq write error or disk full (#4.3.0)";
+    case 0: if (!writeerr) return "";
+      /* fall through */
+    case 54: return "Zqq read error (#4.3.0)";
+    case 55: return "Zqq unable to read configuration (#4.3.0)";
+    case 56: return "Zqq trouble making network connection (#4.3.0)";
+    case 61: return "Zqq trouble in home directory (#4.3.0)";
+    case 63: case 64: case 65: case 66:
+    case 62: return "Zqq trouble creating files in queue (#4.3.0)";
+    case 71: return "Zmail server temporarily rejected message (#4.3.0)";
+    case 72: return "Zconnection to mail server timed out (#4.4.1)";
+    case 73: return "Zconnection to mail server rejected (#4.4.1)";
+    case 74: return "Zcommunication with mail server failed (#4.4.2)";
+    case 91: /* fall through */
+    case 81: return "Zqq internal bug (#4.3.0)";
+    case 120: return "Zunable to exec qq (#4.3.0)";
+    default:
+      if (code >= 11 && code <= 40) return "Dqq permanent problem (#5.3.0)";
+      return "Zqq temporary problem (#4.3.0)";
+  }
+}

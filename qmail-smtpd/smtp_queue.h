@@ -1,0 +1,45 @@
+/* qmail-smtpd/smtp_queue.h — client side of the qmail-queue interface.
+ *
+ * The queue program (QMAILQUEUE, else QMAILDIR/bin/qmail-queue) is run
+ * with the message on its fd 0 and the envelope on its fd 1:
+ * "F" sender "\0", "T" recipient "\0" ..., "\0". Its exit status is
+ * mapped to qmail-smtpd's reply text exactly as qmail's qmail.c does:
+ * the result is "" (accepted) or a text whose first letter is 'D'
+ * (permanent: 554) or 'Z' (temporary: 451). SIGPIPE must be ignored by
+ * the caller so that a queue program that dies early shows as an
+ * error, not as a killed qmail-smtpd. */
+#ifndef QV_SMTP_QUEUE_H
+#define QV_SMTP_QUEUE_H
+#include <stddef.h>
+#include <sys/types.h>
+
+struct smtpq {
+  pid_t pid;
+  int fdm;        /* message pipe, -1 when closed */
+  int fde;        /* envelope pipe */
+  int err;        /* a write to the queue program failed */
+  size_t buflen;
+  char buf[4096];
+};
+
+/* Starts prog. 1, or -1 with errno (pipe/fork failed). An exec failure
+ * shows later as exit status 120. */
+int smtpq_open(struct smtpq *q, const char *prog);
+
+/* Appends message bytes (buffered; a failure only sets q->err). */
+void smtpq_put(struct smtpq *q, const char *s, size_t n);
+
+/* Ends the message, writes the envelope (env, envlen: the whole
+ * "F..\0T..\0\0" record), waits and returns the reply text ("" on
+ * success). */
+const char *smtpq_close(struct smtpq *q, const char *env, size_t envlen);
+
+/* Aborts: closes both pipes without an envelope (qmail-queue then
+ * queues nothing) and reaps the child. */
+void smtpq_abort(struct smtpq *q);
+
+/* The text for a wait status (pure, qmail's table); writeerr: a write
+ * to the queue program failed. */
+const char *smtpq_status_text(int wstat, int writeerr);
+
+#endif
