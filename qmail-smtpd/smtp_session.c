@@ -20,7 +20,6 @@
  * control bytes (smtp_addr.c). The session may end the process (exit)
  * from any handler: it is the program's main-level code. */
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <time.h>
@@ -110,7 +109,7 @@ static void drop(struct smtpd *s, const char *r, int code) __attribute__((noretu
 static int waitms(const struct smtpd *s)
 {
   unsigned long t = s->c->timeout;
-  if (t > (unsigned long)(INT_MAX / 1000)) t = INT_MAX / 1000;
+  if (t > 2000000UL) t = 2000000UL;   /* poll's int milliseconds */
   return (int)t * 1000;
 }
 
