@@ -1,3 +1,12 @@
 # vdeliver/build.mk — local delivery: vdeliver (= vpopmail's vdelivermail)
 # and qvmail's qmail-queue, sharing the delivery modules below.
-vdeliver_MODULES := vdeliver/dotqmail.c
+vdeliver_MODULES := vdeliver/dotqmail.c vdeliver/qqenv.c
+vdeliver_DELIVER := vdeliver/deliver.c vdeliver/dotqmail.c
+vdeliver_SRCS := vdeliver/vdeliver.c $(vdeliver_DELIVER)
+vdelivermail_SRCS := $(vdeliver_SRCS)
+qmail-queue_SRCS := vdeliver/qmail-queue.c vdeliver/qqenv.c $(vdeliver_DELIVER)
+fuzz_qqenv_SRCS := vdeliver/qqenv.c
+PROGS += vdeliver vdelivermail qmail-queue
+VPOPMAIL_BIN_PROGS += vdeliver vdelivermail
+QMAIL_BIN_PROGS += qmail-queue
+SETUID_PROGS += qmail-queue

@@ -1,0 +1,184 @@
+/* vdeliver/qmail-queue.c — qvmail's qmail-queue: the qmail-queue(8)
+ * interface (message on fd 0, envelope on fd 1) delivering recipients of
+ * vpopmail domains straight into their Maildirs.
+ *
+ * Order of work, so that exit 0 means "every copy is on disk" and any
+ * other exit means "nothing was acknowledged":
+ *  1. read the whole message into an anonymous file (nothing on disk
+ *     survives a crash), then the envelope (bounded);
+ *  2. every recipient must be in a vpopmail domain: a remote recipient
+ *     (the outbound queue is a later issue) makes the whole message a
+ *     temporary failure, 71, before anything is delivered;
+ *  3. a dry run of every delivery (users, .qmail files, loops, quota):
+ *     any temporary failure -> 71, any permanent one -> 31 (qmail-queue
+ *     cannot bounce; qmail-smtpd then rejects with 554), nothing written;
+ *  4. the deliveries, each fsynced (file and new/) before the next; a
+ *     failure here (a race with the dry run, a disk error) exits 71 or
+ *     31 and copies already made stay (qmail's at-least-once rule: a
+ *     retry may duplicate, never lose).
+ * Exit codes as qmail-queue(8): 0 ok, 11 address too long, 31 refused,
+ * 51 out of memory, 52 timeout (24 h), 53 write error, 54 read error,
+ * 55 configuration unreadable, 71 temporary refusal, 81 internal, 91
+ * envelope format error.
+ *
+ * SECURITY: setuid to the mail-store id and run by any local user
+ * (qmail-smtpd's qmaild, qmail-inject): the real ids are set to the
+ * effective ones, the environment is replaced by PATH alone, paths.h
+ * ignores QMAILDIR/VPOPMAILDIR (AT_SECURE), umask 077. Started as root
+ * without the setuid bit it switches to the mail-store ids first; it
+ * never writes a message as root. The message and envelope are untrusted
+ * and bounded (qqenv.h); the message is never parsed beyond its header
+ * for the loop check. */
+#include <errno.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <string.h>
+#include <unistd.h>
+#include "deliver.h"
+#include "log.h"
+#include "paths.h"
+#include "qqenv.h"
+#include "sa.h"
+#include "str.h"
+
+static void __attribute__((noreturn)) die(int code, const char *event, const char *why)
+{
+  log_event(code == 0 ? "info" : "warn", event, "reason", why, "exit", code == 31 ? "31" :
+            code == 71 ? "71" : code == 11 ? "11" : code == 91 ? "91" : code == 54 ? "54" :
+            code == 53 ? "53" : code == 51 ? "51" : code == 55 ? "55" : "other", (char *)0);
+  _exit(code);
+}
+
+static void timeout(int sig)
+{
+  (void)sig;
+  _exit(52);
+}
+
+static void privileges(void)
+{
+  uid_t uid = geteuid();
+  gid_t gid = getegid();
+  if (uid == 0 && paths_sandboxed()) return;   /* a sandbox belongs to its user */
+  if (uid == 0) {
+    if (!paths_mailstore_ids(&uid, &gid)) die(55, "setup", "no mail-store user");
+    if (setgroups(0, 0) == -1) die(81, "setup", "setgroups failed");
+  }
+  if (setregid(gid, gid) == -1 || setreuid(uid, uid) == -1) die(81, "setup", "cannot set ids");
+  if (geteuid() == 0 || getuid() == 0) die(81, "setup", "refusing to deliver as root");
+  if (paths_secure()) {
+    clearenv();
+    if (setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1) == -1) die(51, "setup", "out of memory");
+  }
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+  while (n) {
+    ssize_t w = write(fd, s, n);
+    if (w == -1) { if (errno == EINTR) continue; return -1; }
+    s += w; n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* fd 0 into an anonymous file; returns its fd. */
+static int read_message(void)
+{
+  char buf[65536];
+  int fd = dlv_anon_file();
+  if (fd == -1) die(53, "message", "cannot create a temporary file");
+  for (;;) {
+    ssize_t n = read(0, buf, sizeof buf);
+    if (n == -1) { if (errno == EINTR) continue; die(54, "message", "read error"); }
+    if (n == 0) break;
+    if (write_all(fd, buf, (size_t)n) == -1) die(53, "message", "write error or disk full");
+  }
+  return fd;
+}
+
+static void read_envelope(struct qqenv *e)
+{
+  stralloc b = {0};
+  size_t max = (QQENV_ADDR_MAX + 2) * (QQENV_RCPT_MAX + 1) + 1;
+  for (;;) {
+    ssize_t n;
+    int rc;
+    if (!stralloc_readyplus(&b, 4096)) die(51, "envelope", "out of memory");
+    n = read(1, b.s + b.len, 4096);
+    if (n == -1) { if (errno == EINTR) continue; die(54, "envelope", "read error"); }
+    if (n == 0) die(54, "envelope", "end of envelope before its final NUL");
+    b.len += (size_t)n;
+    rc = qqenv_parse(e, b.s, b.len);
+    if (rc == QQENV_OK) break;
+    if (rc == QQENV_TOOLONG) die(11, "envelope", "address too long");
+    if (rc == QQENV_TOOMANY) die(31, "envelope", "too many recipients");
+    if (rc == QQENV_BAD) die(91, "envelope", "format error");
+    if (rc == QQENV_NOMEM) die(51, "envelope", "out of memory");
+    if (b.len > max) die(91, "envelope", "too large");
+  }
+  stralloc_free(&b);
+}
+
+int main(void)
+{
+  struct qqenv e = {0};
+  struct dlv_msg m;
+  struct dlv_ctx c;
+  struct dlv_result r;
+  const char *rc;
+  size_t i, at;
+  int fd, pass;
+
+  log_init("qmail-queue");
+  signal(SIGALRM, timeout);
+  alarm(86400);
+  signal(SIGPIPE, SIG_IGN);
+  privileges();
+  umask(077);
+
+  fd = read_message();
+  read_envelope(&e);
+  if (dlv_msg_init(&m, fd) == -1) die(54, "message", "cannot read the message back");
+  if (!dlv_ctx_init(&c, &m, e.sender.s, e.sender.len)) die(51, "setup", "out of memory");
+
+  /* 2: every recipient must be ours */
+  for (i = 0; i < e.rcpts.len; i += str_len(e.rcpts.s + i) + 1) {
+    rc = e.rcpts.s + i;
+    at = str_rchr(rc, '@');
+    if (!rc[at]) {
+      log_event("warn", "refused", "to", rc, "reason", "recipient without a domain", (char *)0);
+      die(31, "refused", "recipient without a domain");
+    }
+    switch (dlv_domain_local(rc + at + 1, str_len(rc + at + 1))) {
+      case -1: die(55, "config", "unable to read users/cdb");
+      case 0:
+        log_event("warn", "deferred", "to", rc, "reason",
+                  "remote recipient: no outbound queue yet", (char *)0);
+        die(71, "deferred", "remote recipient");
+      default: break;
+    }
+  }
+
+  /* 3: dry run, 4: delivery */
+  dlv_result_init(&r);
+  for (pass = 0; pass < 2; ++pass) {
+    c.dryrun = pass == 0;
+    for (i = 0; i < e.rcpts.len; i += str_len(e.rcpts.s + i) + 1) {
+      rc = e.rcpts.s + i;
+      dlv_address(&c, rc, str_len(rc), &r);
+      if (r.code == DLV_PERM) {
+        log_event("warn", "refused", "to", rc, "reason", r.text.s, (char *)0);
+        die(31, "refused", pass ? "permanent failure during delivery" : "permanent failure");
+      }
+      if (r.code == DLV_TEMP) {
+        log_event("warn", "deferred", "to", rc, "reason", r.text.s, (char *)0);
+        die(71, "deferred", pass ? "temporary failure during delivery" : "temporary failure");
+      }
+      if (pass) log_event("info", "delivered", "to", rc, "from", e.sender.s, (char *)0);
+    }
+  }
+  _exit(0);
+}
