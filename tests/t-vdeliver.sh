@@ -94,7 +94,7 @@ f=$(onefile "$D/dave/Maildir/new")
 cmp -s "$f" "$tmp/want" || fail "local forward: bytes"
 rm -f "$D"/dave/Maildir/new/*
 
-# 9. address, remote: qmail-inject (here a stand-in) gets the message
+# 9. address, remote: qmail-inject (here a stand-in) receives the message
 vd nobody ex.com far@remote.example
 [ $rc = 111 ] || fail "remote forward without qmail-inject: exit $rc"
 cat > "$QMAILDIR/bin/qmail-inject" <<EOT

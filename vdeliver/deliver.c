@@ -54,7 +54,7 @@ static const char T_SYSERR[] = "system error";
 
 /* The per-address scope: the domain, the address used in Delivered-To
  * for this level, the directory relative paths start from, and the
- * environment a program gets (NUL-separated NAME=value). */
+ * environment given to a program (NUL-separated NAME=value). */
 struct scope {
   const struct vdomain *d;
   const char *addr;

@@ -12,7 +12,7 @@ int main(void)
   CHECK(p(&e, "Fa@b\0Tc@d\0Te@f\0\0", 17) == QQENV_OK);
   CHECK_SA(e.sender, "a@b");
   CHECK(e.nrcpt == 2);
-  CHECK(e.used == 17);
+  CHECK(e.used == 16);
   CHECK(!memcmp(e.rcpts.s, "c@d\0e@f\0", 8) && e.rcpts.len == 8);
   CHECK(p(&e, "F\0\0", 3) == QQENV_OK);
   CHECK(e.sender.len == 0 && e.nrcpt == 0);
