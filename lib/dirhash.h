@@ -64,16 +64,19 @@ int dirhash_read(const char *ctlfile, struct dirhash *d);
  * uid/gid ((uid_t)-1: leave). A non-empty bucket directory parent/bucket
  * is created (with missing intermediate levels) mode 0750, owned uid/gid.
  * bucket gets "" or "0" or "0/1" ..., NUL-terminated.
- * Returns 1, or -1 with errno (EINVAL: malformed ctlfile or a freefile
- * line that is not a valid bucket). */
+ * freefile lines that are not well-formed buckets are dropped when the
+ * file is rewritten ('#' comment lines are kept).
+ * Returns 1, or -1 with errno (EINVAL: malformed ctlfile; nothing is
+ * changed on failure, except that no bucket directory is removed). */
 int dirhash_alloc(const char *parent, const char *ctlfile, const char *freefile,
                   uid_t uid, gid_t gid, stralloc *bucket);
 
 /* Releases one item: under ctlfile's lock decrements cur_users (not
  * below 0) and, when freefile is non-NULL and bucket (bucket, len) is not
- * empty, appends "bucket\n" to freefile. A missing ctlfile is left
- * missing (nothing to decrement). The file keeps its owner (rewritten
- * with the old file's uid/gid). Returns 1, or -1 with errno. */
+ * empty, appends "bucket\n" to freefile (one O_APPEND write, created
+ * 0600). A missing ctlfile is left missing (nothing to decrement). The
+ * files keep the ctlfile's owner when running as root. Returns 1, or -1
+ * with errno (EINVAL: bucket not well-formed or ctlfile malformed). */
 int dirhash_release(const char *ctlfile, const char *freefile,
                     const char *bucket, size_t len);
 
