@@ -91,6 +91,12 @@ qq 'Fs@x.org\0Tnobody@ex.com\0\0'; [ $rc = 0 ] || fail "catch-all delete: $rc"
 qq 'Fs@x.org\0Tbob@ex.com\0Tcarol@ex.com\0\0'; [ $rc = 0 ] || fail "two users: $rc"
 [ "$(count "$D/bob/Maildir/new")" = 1 ] && [ "$(count "$D/carol/Maildir/new")" = 1 ] || fail "two users: files"
 rm -f "$D"/bob/Maildir/new/* "$D"/carol/Maildir/new/*
+# no .qmail-default at all: users still get mail, others bounce
+mv "$D/.qmail-default" "$tmp/qd"
+qq 'Fs@x.org\0Tbob@ex.com\0\0'; [ $rc = 0 ] || fail "no .qmail-default, user: $rc"
+qq 'Fs@x.org\0Tnobody@ex.com\0\0'; [ $rc = 31 ] || fail "no .qmail-default, unknown: $rc"
+mv "$tmp/qd" "$D/.qmail-default"
+rm -f "$D"/bob/Maildir/new/*
 
 # kill -9 at random moments: never a partial file in new/, and an exit 0
 # always has its file
@@ -104,7 +110,7 @@ while [ $i -lt 50 ]; do
   "$Q" < "$tmp/huge" 1< "$tmp/env" 2>/dev/null &
   pid=$!
   us=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
-  sleep "0.0$((us % 40))"
+  sleep "$(printf "0.%03d" $((us % 25)))"
   kill -9 $pid 2>/dev/null
   wait $pid; rc=$?
   after=$(count "$D/bob/Maildir/new")

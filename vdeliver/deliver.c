@@ -829,10 +829,16 @@ static int dlv_address_in(struct dlv_ctx *c, const char *addr, size_t len, struc
   for (n = 0;; ++n) {
     rc = dq_candidate(&name, &def, u.s, u.len, n);
     if (rc == -1) { rc = oom(r); goto out; }
-    if (rc == 0) { rc = set(r, DLV_PERM, T_NOUSER, 0); goto out; }
+    if (rc == 0) break;   /* no .qmail file at all: vdelivermail's own rules */
     if (!paths_join(&path, d.dir.s, name.s)) { rc = oom(r); goto out; }
     if (stat(path.s, &st) == 0) break;
     if (errno != ENOENT) { rc = syserr(r, "stat-dotqmail", path.s); goto out; }
+  }
+  if (rc == 0) {
+    /* A vpopmail domain always has a .qmail-default; without one, act as
+     * "vdelivermail '' bounce-no-mailbox" so existing users still get mail. */
+    if (!stralloc_copys(&path, "") || !sa_cstr(&path)) { rc = oom(r); goto out; }
+    n = 0;
   }
 
   /* qmail-local's environment for the programs of this file */
@@ -855,6 +861,7 @@ static int dlv_address_in(struct dlv_ctx *c, const char *addr, size_t len, struc
   s.d = &d; s.addr = a.s; s.base = d.dir.s;
   s.env = &env;
 
+  if (!path.len) { rc = vdm_in(c, u.s, dn.s, "bounce-no-mailbox", &env, r); goto out; }
   rc = run_dotqmail(c, &s, path.s, u.s, dn.s, 1, r);
   if (rc == 0) rc = set(r, DLV_TEMP, "qmail-local: empty .qmail file: ", path.s);
   else rc = r->code;
