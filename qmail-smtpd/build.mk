@@ -9,3 +9,7 @@ QMAIL_BIN_PROGS += qmail-smtpd
 fuzz_smtp_cmd_SRCS := qmail-smtpd/smtp_cmd.c qmail-smtpd/smtp_addr.c
 fuzz_smtp_data_SRCS := qmail-smtpd/smtp_data.c
 fuzz_smtp_addr_SRCS := qmail-smtpd/smtp_addr.c
+# qmail-newrcpt: compiles users/rcpt.cdb (the secret-free recipient map)
+qmail-newrcpt_SRCS := qmail-smtpd/qmail-newrcpt.c
+PROGS += qmail-newrcpt
+QMAIL_BIN_PROGS += qmail-newrcpt

@@ -2,12 +2,18 @@
  * chkuser hook).
  *
  * qmail-smtpd runs unprivileged and holds no secret, so it may not open
- * the user store (vpasswd.cdb holds password hashes). A recipient check
- * therefore goes through a function pointer the program sets up once:
- * today the only one is smtprcpt_accept_all (every recipient of an
- * rcpthosts domain is accepted and a bounce is generated at delivery,
- * as stock qmail does). A validator reading a secret-free recipient map
- * or asking a privileged lookup helper plugs in here. */
+ * the user store (vpasswd and vpasswd.cdb hold password hashes and are
+ * readable only by the mail-store id). Recipients are therefore checked
+ * against a recipient map without secrets, QMAILDIR/users/rcpt.cdb
+ * (mode 0644), that qmail-newrcpt(8) compiles from users/assign, the
+ * user store and the domains' .qmail files. Keys, all lower-case:
+ *   "@domain"       value ""  the domain is checked (its .qmail-default
+ *                             bounces unknown users: bounce-no-mailbox)
+ *                   value "*" the domain has a catch-all: accept all
+ *                   value "=real"  an alias domain of real
+ *   "local@domain"  value ""  a user, an alias or a .qmail-local file
+ * A domain that is not in the map is not judged (accepted), as chkuser
+ * accepts domains that are not vpopmail's. */
 #ifndef QV_SMTP_RCPTCHECK_H
 #define QV_SMTP_RCPTCHECK_H
 #include <stddef.h>
@@ -19,10 +25,18 @@ enum {
   SMTPRCPT_TEMP = -1       /* 451 4.3.0 try again later */
 };
 
-/* addr is NUL-terminated, free of control bytes, domain not rewritten
- * by RELAYCLIENT. Returns an SMTPRCPT_* value. */
+/* addr is NUL-terminated and free of control bytes. Returns an
+ * SMTPRCPT_* value. */
 typedef int (*smtprcpt_fn)(void *ctx, const char *addr, size_t len);
 
+/* Accepts everything (stock qmail: unknown users bounce at delivery). */
 int smtprcpt_accept_all(void *ctx, const char *addr, size_t len);
+
+/* Looks addr up in the map whose path (NUL-terminated) is ctx. A
+ * missing map accepts everything; an unreadable or corrupt one is
+ * SMTPRCPT_TEMP. For local part "a-b-c" the keys tried are a-b-c, then
+ * a-b and a-b-default, then a and a-default (vpopmail's user-extension
+ * and qmail's -default files). */
+int smtprcpt_map(void *ctx, const char *addr, size_t len);
 
 #endif

@@ -667,7 +667,12 @@ int smtpd_config_load(struct smtpd_config *c)
   if (v && *v) {
     if (!stralloc_copys(&c->queueprog, v) || !sa_cstr(&c->queueprog)) return -1;
   } else if (!paths_qmail(&c->queueprog, "bin/qmail-queue")) return -1;
+  if (ctl_readflag(&flag, "smtprcptcheck", 0) < 0) return -1;
   c->rcptcheck = smtprcpt_accept_all;
-  c->rcptctx = 0;
+  if (flag) {
+    if (!paths_qmail(&c->rcptmap, "users/rcpt.cdb")) return -1;
+    c->rcptcheck = smtprcpt_map;
+    c->rcptctx = c->rcptmap.s;
+  }
   return 1;
 }

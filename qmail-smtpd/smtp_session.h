@@ -30,6 +30,7 @@ struct smtpd_config {
   stralloc queueprog;      /* NUL-terminated */
   smtprcpt_fn rcptcheck;
   void *rcptctx;
+  stralloc rcptmap;        /* QMAILDIR/users/rcpt.cdb when smtprcptcheck */
 };
 
 /* Fills c from QMAILDIR/control and the environment. 1, or -1 with
