@@ -495,7 +495,7 @@ out:
 }
 
 /* Limits and usage for check/percent. 1 with limits, 0 no limit, -1. */
-static int limits_and_usage(const char *maildir, const char *spec, uid_t uid, gid_t gid,
+static int spec_and_usage(const char *maildir, const char *spec, uid_t uid, gid_t gid,
                             unsigned long long *lb, unsigned long long *lc,
                             unsigned long long *ub, unsigned long long *uc)
 {
@@ -525,7 +525,7 @@ int quota_check(const char *maildir, const char *spec, uid_t uid, gid_t gid,
   unsigned long long lb = 0, lc = 0, ub = 0, uc = 0;
   int r;
   *over = 1;
-  r = limits_and_usage(maildir, spec, uid, gid, &lb, &lc, &ub, &uc);
+  r = spec_and_usage(maildir, spec, uid, gid, &lb, &lc, &ub, &uc);
   if (r == -1) return -1;
   *over = 0;
   if (r == 0) return 1;
@@ -540,7 +540,7 @@ int quota_percent(const char *maildir, const char *spec, uid_t uid, gid_t gid,
   unsigned long long lb = 0, lc = 0, ub = 0, uc = 0, p = 0, q;
   int r;
   *percent = 0;
-  r = limits_and_usage(maildir, spec, uid, gid, &lb, &lc, &ub, &uc);
+  r = spec_and_usage(maildir, spec, uid, gid, &lb, &lc, &ub, &uc);
   if (r == -1) return -1;
   if (r == 0) return 1;
   if (lb) {

@@ -1,9 +1,10 @@
-/* lib/limits.h — vpopmail's domain limits: <domaindir>/.qmailadmin-limits
+/* lib/vlimits.h — vpopmail's domain limits: <domaindir>/.qmailadmin-limits
  * and VPOPMAILDIR/etc/vlimits.default (prefix limits_).
  *
  * Text, one setting per line: a key, then its value after spaces, tabs
  * or ':'; '#' starts a comment line; unknown keys are ignored; boolean
- * keys are set by mere presence. Keys: maxpopaccounts maxaliases
+ * keys are set by mere presence; numbers read leniently (no digits = 0).
+ * Keys: maxpopaccounts maxaliases
  * maxforwards maxautoresponders maxmailinglists (-1 = unlimited), quota
  * (domain quota in MB), maxmsgcount, default_quota (new-user quota in
  * bytes), default_maxmsgcount, booleans disable_pop disable_imap
@@ -14,9 +15,12 @@
  * perm_defaultquota (deny bits: LIMITS_DENY_*; perm_maillist packs
  * list | users << 3 | moderators << 6).
  *
- * The user flag bits the domain booleans map to are VPW_* in vpasswd.h. */
-#ifndef QV_LIMITS_H
-#define QV_LIMITS_H
+ * The user flag bits the domain booleans map to are VPW_* in vpasswd.h.
+ *
+ * (Named vlimits.h, not limits.h: with -Ilib a lib/limits.h would shadow
+ * the system <limits.h> for every file. The symbol prefix is limits_.) */
+#ifndef QV_VLIMITS_H
+#define QV_VLIMITS_H
 #include <sys/types.h>
 #include "stralloc.h"
 
@@ -47,9 +51,11 @@ struct vlimits {
  * deny bits. */
 void limits_defaults(struct vlimits *l);
 
-/* Parses a file image on top of the defaults. Untrusted input: a
- * malformed number leaves that key at its default; a line is not
- * required to end in '\n'. Always succeeds (returns 1). */
+/* Parses a file image (lines end at '\n' or '\r') on top of the
+ * defaults, as vpopmail does: a key followed by a separator and no
+ * digits reads as 0, a numeric key without any separator is ignored,
+ * perm values are masked to 3 bits, numbers saturate. Untrusted input;
+ * always succeeds (returns 1). */
 int limits_parse(struct vlimits *l, const char *buf, size_t len);
 
 /* Replaces out with vmoddomlimits' layout: "key: value" lines for every
