@@ -30,6 +30,7 @@
  * and bounded (qqenv.h); the message is never parsed beyond its header
  * for the loop check. */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -122,6 +123,15 @@ static void read_envelope(struct qqenv *e)
   stralloc_free(&b);
 }
 
+/* A setuid program may be started with fd 2 closed: the next file it
+ * opens would then receive the log lines. Keep 0-2 open (on /dev/null). */
+static void fds_open(void)
+{
+  int fd;
+  while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2) ;
+  if (fd > 2) close(fd);
+}
+
 int main(void)
 {
   struct qqenv e = {0};
@@ -132,6 +142,7 @@ int main(void)
   size_t i, at;
   int fd, pass;
 
+  fds_open();
   log_init("qmail-queue");
   signal(SIGALRM, timeout);
   alarm(86400);

@@ -14,6 +14,7 @@
  * possible it refuses (111). (In a sandbox, QMAILDIR/VPOPMAILDIR from the
  * environment, every file belongs to the invoking user, root included.) The message and environment are untrusted
  * and validated by the delivery module. */
+#include <fcntl.h>
 #include <grp.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -50,6 +51,15 @@ static void drop_root(void)
     finish(111, "vdelivermail: refusing to deliver as root");
 }
 
+/* A setuid program may be started with fd 2 closed: the next file it
+ * opens would then receive the log lines. Keep 0-2 open (on /dev/null). */
+static void fds_open(void)
+{
+  int fd;
+  while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2) ;
+  if (fd > 2) close(fd);
+}
+
 int main(int argc, char **argv)
 {
   struct dlv_msg m;
@@ -57,6 +67,7 @@ int main(int argc, char **argv)
   struct dlv_result r;
   const char *ext, *host, *sender, *rpline, *dtline;
 
+  fds_open();
   log_init("vdelivermail");
   if (argc != 3) finish(111, "vdelivermail: invalid syntax in .qmail-default file");
   drop_root();
