@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (r == CHKPW_OK || r == CHKPW_NOPASS) {
     if (c.login != buf || c.loginlen >= size || buf[c.loginlen] != '\0') __builtin_trap();
     if (memchr(c.login, 0, c.loginlen)) __builtin_trap();
-    r = chkpw_split_login(&u, &d, c.login, c.loginlen, "example.org");
+    r = chkpw_split_login(&u, &d, c.login, c.loginlen);
     if (r == 0) {
       size_t i;
       if (!u.len || u.s[u.len] != '\0' || d.s[d.len] != '\0') __builtin_trap();

@@ -22,11 +22,11 @@
 #include "paths.h"
 #include "pwhash.h"
 #include "sa.h"
+#include "vaddr.h"
 #include "vauth.h"
+#include "verror.h"
 #include "atomicfile.h"
 
-#define USER_MAX 32     /* vpopmail's limits */
-#define DOMAIN_MAX 96
 
 const char *chkpw_service_name(enum chkpw_service s)
 {
@@ -102,45 +102,14 @@ int chkpw_clean_ip(stralloc *out, const char *ip)
   return stralloc_copys(out, ip) && sa_cstr(out);
 }
 
-/* vpopmail's character sets (as lib/vaddr.h documents them): user
- * ! # $ & ' * + - . / 0-9 = ? A-Z ^ _ ` a-z { | } ~ (after lower-casing),
- * domain a-z 0-9 - . */
-static int bad_user_char(unsigned char c)
+int chkpw_split_login(stralloc *user, stralloc *domain, const char *login, size_t len)
 {
-  if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return 0;
-  return c == 0 || !strchr("!#$&'*+-./=?^_`{|}~", c);
-}
-
-static int bad_domain_char(unsigned char c)
-{
-  return !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-');
-}
-
-int chkpw_split_login(stralloc *user, stralloc *domain, const char *login, size_t len,
-                      const char *defdomain)
-{
-  size_t sep = len, i;
-  const char *p;
-
-  if ((p = memchr(login, '@', len))) sep = (size_t)(p - login);
-  else if ((p = memchr(login, '%', len))) sep = (size_t)(p - login);
-  else if ((p = memchr(login, '/', len))) sep = (size_t)(p - login);
-
-  if (!sa_copyb_lower(user, login, sep)) return CHKPW_TEMP;
-  if (sep < len) {
-    if (!sa_copyb_lower(domain, login + sep + 1, len - sep - 1)) return CHKPW_TEMP;
-  } else if (defdomain) {
-    if (!sa_copyb_lower(domain, defdomain, strlen(defdomain))) return CHKPW_TEMP;
-  } else {
-    if (!sa_copyb_lower(domain, "", 0)) return CHKPW_TEMP;
+  if (memchr(login, 0, len)) return CHKPW_BADCHARS;
+  switch (vaddr_parse(user, domain, login, len)) {
+  case VA_SUCCESS: return user->len ? 0 : CHKPW_BADCHARS;
+  case VA_MEMORY_ALLOC_ERR: return CHKPW_TEMP;
+  default: return CHKPW_BADCHARS;
   }
-  if (!user->len || user->len > USER_MAX || domain->len > DOMAIN_MAX)
-    return CHKPW_BADCHARS;
-  for (i = 0; i < user->len; ++i)
-    if (bad_user_char((unsigned char)user->s[i])) return CHKPW_BADCHARS;
-  for (i = 0; i < domain->len; ++i)
-    if (bad_domain_char((unsigned char)domain->s[i])) return CHKPW_BADCHARS;
-  return 0;
 }
 
 static const struct { const char *key; unsigned long bit; } limit_bits[] = {
@@ -226,27 +195,6 @@ void chkpw_result_free(struct chkpw_result *r)
   stralloc_free(&r->addr);
 }
 
-/* The default domain: $VPOPMAIL_DOMAIN, else VPOPMAILDIR/etc/defaultdomain.
- * 1 (out set, maybe empty), -1 on a read error. */
-static int default_domain(stralloc *out)
-{
-  const char *env = getenv("VPOPMAIL_DOMAIN");
-  stralloc path = {0};
-  int r;
-  size_t n;
-
-  out->len = 0;
-  if (env && *env) return stralloc_copys(out, env) && sa_cstr(out) ? 1 : -1;
-  if (!paths_vpopmail(&path, "etc/defaultdomain")) return -1;
-  r = af_readfile(out, path.s);
-  stralloc_free(&path);
-  if (r < 0) return -1;
-  for (n = 0; n < out->len && out->s[n] != '\n' && out->s[n] != '\r'
-              && out->s[n] != ' ' && out->s[n] != '\t'; ++n) ;
-  out->len = n;
-  return sa_cstr(out) ? 1 : -1;
-}
-
 static int fail(struct chkpw_result *r, int code, const char *reason)
 {
   r->reason = reason;
@@ -255,16 +203,13 @@ static int fail(struct chkpw_result *r, int code, const char *reason)
 
 int chkpw_auth(struct chkpw_result *r, const struct chkpw_creds *c, enum chkpw_service s)
 {
-  stralloc def = {0};
   unsigned long dflags = 0;
   int rc, ok = 0;
 
   r->reason = 0;
   r->mech = "PLAIN";
-  if (default_domain(&def) < 0) { stralloc_free(&def); return fail(r, CHKPW_TEMP, "defaultdomain-unreadable"); }
-  rc = chkpw_split_login(&r->user, &r->domain, c->login, c->loginlen, def.len ? def.s : 0);
-  stralloc_free(&def);
-  if (rc == CHKPW_TEMP) return fail(r, rc, "out-of-memory");
+  rc = chkpw_split_login(&r->user, &r->domain, c->login, c->loginlen);
+  if (rc == CHKPW_TEMP) return fail(r, rc, "defaultdomain-unreadable");
   if (rc) {
     /* addr stays the raw login for the log (escaped there). */
     if (!stralloc_copyb(&r->addr, c->login, c->loginlen) || !sa_cstr(&r->addr)) r->addr.len = 0;

@@ -64,16 +64,15 @@ enum chkpw_service chkpw_service(const char *override, const char *localport,
  * NULL ip gives "unknown". 1 or 0 (ENOMEM). */
 int chkpw_clean_ip(stralloc *out, const char *ip);
 
-/* Splits a login as vpopmail's parse_email: lower-cased, the separator
- * is the first '@', else the first '%', else the first '/'; without
- * one the domain is defdomain (may be NULL or empty: then no domain).
- * user and domain are replaced and NUL-terminated. Returns 0,
- * CHKPW_BADCHARS for an empty user, a byte outside vpopmail's sets
- * (user: ! # $ & ' * + - . / 0-9 = ? ^ _ ` a-z { | } ~; domain: a-z 0-9
- * - .), a user longer than 32 or a domain longer than 96 bytes, or
- * CHKPW_TEMP (ENOMEM). */
-int chkpw_split_login(stralloc *user, stralloc *domain, const char *login, size_t len,
-                      const char *defdomain);
+/* Splits a login with vpopmail's parse_email (lib/vaddr.h: lower-cased,
+ * the first '@', else '%', else '/'; no domain: $VPOPMAIL_DOMAIN, else
+ * VPOPMAILDIR/etc/defaultdomain). user and domain are replaced and
+ * NUL-terminated. Returns 0; CHKPW_BADCHARS for an empty user, a NUL
+ * byte, a byte outside vpopmail's sets (user: ! # $ & ' * + - . / 0-9 =
+ * ? ^ _ ` a-z { | } ~; domain: a-z 0-9 - .), a user longer than 32 or a
+ * domain longer than 96 bytes; CHKPW_TEMP when out of memory or the
+ * defaultdomain file cannot be read. */
+int chkpw_split_login(stralloc *user, stralloc *domain, const char *login, size_t len);
 
 /* The domain's disable_* limits as user flag bits (pop 0x02, imap 0x08,
  * smtp 0x800, webmail 0x04, plus the other vpopmail booleans): reads

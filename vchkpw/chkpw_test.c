@@ -1,5 +1,6 @@
 /* vchkpw/chkpw_test.c — the pure parts of vchkpw: fd 3 record, service
  * classification, IP cleaning, login splitting, limits flags. */
+#include <stdlib.h>
 #include <string.h>
 #include "../tests/check.h"
 #include "chkpw.h"
@@ -66,10 +67,17 @@ static void ip(void)
   stralloc_free(&s);
 }
 
+static int split(stralloc *u, stralloc *d, const char *l, const char *def)
+{
+  if (def) setenv("VPOPMAIL_DOMAIN", def, 1);
+  else unsetenv("VPOPMAIL_DOMAIN");
+  return chkpw_split_login(u, d, l, strlen(l));
+}
+
 static void login(void)
 {
   stralloc u = {0}, d = {0};
-#define SPLIT(l, def) chkpw_split_login(&u, &d, l, strlen(l), def)
+#define SPLIT(l, def) split(&u, &d, l, def)
   CHECK(SPLIT("Bob@Example.COM", 0) == 0);
   CHECK_SA(u, "bob"); CHECK_SA(d, "example.com");
   CHECK(u.s[u.len] == '\0' && d.s[d.len] == '\0');
@@ -95,7 +103,10 @@ static void login(void)
   CHECK(SPLIT("abcdefghijklmnopqrstuvwxyz012345@ex.org", 0) == 0);
   CHECK(SPLIT("abcdefghijklmnopqrstuvwxyz0123456@ex.org", 0) == CHKPW_BADCHARS);
   CHECK(SPLIT("bob@a@b", 0) == CHKPW_BADCHARS);
-  CHECK(chkpw_split_login(&u, &d, "bob\x80@ex.org", 11, 0) == CHKPW_BADCHARS);
+  CHECK(chkpw_split_login(&u, &d, "bob\x80@ex.org", 11) == CHKPW_BADCHARS);
+  CHECK(chkpw_split_login(&u, &d, "bob\0@ex.org", 11) == CHKPW_BADCHARS);
+  CHECK(SPLIT("bob@", "def.org") == 0);
+  CHECK_SA(d, "def.org");
 #undef SPLIT
   stralloc_free(&u);
   stralloc_free(&d);
@@ -121,6 +132,7 @@ static void limits(void)
 
 int main(void)
 {
+  setenv("VPOPMAILDIR", "/nonexistent", 1);
   input();
   service();
   ip();
