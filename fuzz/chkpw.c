@@ -9,11 +9,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   struct chkpw_creds c;
   stralloc u = {0}, d = {0};
   const char *buf = (const char *)data;
-  int r;
+  int r, pr;
 
   if (size > CHKPW_INPUT_MAX) size = CHKPW_INPUT_MAX;
-  r = chkpw_parse_input(&c, buf, size);
-  if (r == CHKPW_OK || r == CHKPW_NOPASS) {
+  pr = chkpw_parse_input(&c, buf, size);
+  if (pr == CHKPW_OK || pr == CHKPW_NOPASS) {
     if (c.login != buf || c.loginlen >= size || buf[c.loginlen] != '\0') __builtin_trap();
     if (memchr(c.login, 0, c.loginlen)) __builtin_trap();
     r = chkpw_split_login(&u, &d, c.login, c.loginlen);
@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (d.s[i] == '/' || d.s[i] == '@' || (d.s[i] >= 'A' && d.s[i] <= 'Z')) __builtin_trap();
     }
   }
-  if (r == CHKPW_OK && (c.passlen == 0 || c.pass + c.passlen > buf + size)) __builtin_trap();
+  if (pr == CHKPW_OK && (c.passlen == 0 || c.pass + c.passlen > buf + size)) __builtin_trap();
   (void)chkpw_limits_flags(buf, size);
   stralloc_free(&u);
   stralloc_free(&d);
