@@ -128,6 +128,22 @@ f=$(onefile "$D/carol/Maildir/new")
 size=$(stat -c %s "$f")
 [ "$(tail -n 1 "$D/carol/Maildir/maildirsize")" = "$size 1" ] || fail "maildirsize: $(cat "$D/carol/Maildir/maildirsize")"
 
+# quota warning at 90%: once, from .quotawarn.msg, with Delivered-To and Date
+printf 'Subject: quota\n\nYou are near your quota.\n' > "$D/.quotawarn.msg"
+used=$(awk 'NR > 1 { s += $1 } END { print s }' "$D/carol/Maildir/maildirsize")
+pad=$((1000 - used - 80 - 60))
+{ printf 'Subject: pad\n\n'; head -c "$pad" /dev/zero | tr '\0' p; printf '\n'; } > "$tmp/pad"
+vd carol ex.com delete "$tmp/pad"
+[ $rc = 0 ] || fail "pad message: exit $rc ($out)"
+w=$(grep -l '^You are near your quota.$' "$D"/carol/Maildir/new/* 2>/dev/null)
+[ -n "$w" ] || fail "no quota warning at 90%: $(cat "$D/carol/Maildir/maildirsize")"
+head -n 1 "$w" | grep -qx 'Delivered-To: carol@ex.com' || fail "warning Delivered-To"
+sed -n 2p "$w" | grep -Eq '^Date: [A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} \+0000$' || fail "warning Date: $(sed -n 2p "$w")"
+[ -f "$D/carol/Maildir/quotawarn" ] || fail "no quotawarn timestamp"
+vd carol ex.com delete "$tmp/big"
+[ $rc = 100 ] || fail "over quota after warning: $rc"
+[ "$(grep -l '^You are near your quota.$' "$D"/carol/Maildir/new/* | wc -l)" = 1 ] || fail "second warning within a day"
+
 # 11. locked account
 vd locked ex.com delete
 [ "$rc:$out" = "100:vdelivermail: account is locked email bounced locked@ex.com" ] || fail "locked: $rc '$out'"

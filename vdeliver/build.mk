@@ -10,3 +10,4 @@ PROGS += vdeliver vdelivermail qmail-queue
 VPOPMAIL_BIN_PROGS += vdeliver vdelivermail
 QMAIL_BIN_PROGS += qmail-queue
 SETUID_PROGS += qmail-queue
+fuzz_dotqmail_SRCS := vdeliver/dotqmail.c

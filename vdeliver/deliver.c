@@ -294,9 +294,11 @@ static int mds_spec(stralloc *spec, const char *maildir)
 }
 
 /* The quota warning: at most once a day (Maildir/quotawarn's mtime),
- * only when a .quotawarn.msg exists. Failures are logged, not fatal. */
+ * only when a .quotawarn.msg exists. Not written in a dry run unless
+ * even_dry (over quota: the real pass will not come). Failures are
+ * dropped: the warning is a courtesy, never a reason to refuse mail. */
 static void quota_warn(const struct dlv_ctx *c, const struct vdomain *d,
-                       const char *maildir, const char *addr)
+                       const char *maildir, const char *addr, int even_dry)
 {
   static const char *const dn[] = {"Sun","Mon","Tue","Wed","Thu","Fri","Sat"};
   static const char *const mn[] = {"Jan","Feb","Mar","Apr","May","Jun","Jul","Aug",
@@ -309,7 +311,7 @@ static void quota_warn(const struct dlv_ctx *c, const struct vdomain *d,
   char b[64];
   int got = 0, fd;
 
-  if (c->dryrun) return;
+  if (c->dryrun && !even_dry) return;
   if (!paths_join(&p, maildir, "quotawarn")) return;
   if (stat(p.s, &st) == 0 && now - st.st_mtime < 86400) goto out;
   if (d && paths_join(&m, d->dir.s, ".quotawarn.msg")) got = read_small(&body, m.s, 65536, 0) == 1;
@@ -369,7 +371,7 @@ static int deliver_maildir(struct dlv_ctx *c, const struct vdomain *d, const cha
     }
     if (over) {
       msgfile(r, DLV_PERM, d, ".over-quota.msg", T_OVERQUOTA);
-      quota_warn(c, d, md.s, dtaddr);
+      quota_warn(c, d, md.s, dtaddr, 1);   /* also when qmail-queue only checks */
       log_event("info", "over-quota", "to", dtaddr, (char *)0);
       rc = r->code;
       goto out;
@@ -397,7 +399,7 @@ static int deliver_maildir(struct dlv_ctx *c, const struct vdomain *d, const cha
     if (quota_mds_add(md.s, (long long)size, 1) == -1)
       log_event("warn", "maildirsize-append", "path", md.s, "errno", strerror(errno), (char *)0);
     if (quota_percent(md.s, spec, (uid_t)-1, (gid_t)-1, &pct) == 1 && pct >= 90)
-      quota_warn(c, d, md.s, dtaddr);
+      quota_warn(c, d, md.s, dtaddr, 0);
   }
   rc = set(r, DLV_OK, 0, 0);
 out:
