@@ -14,7 +14,9 @@
  * password is wiped right after use and never logged. For every service
  * but SMTP the process drops to the domain's uid/gid in one place
  * (drop_privileges) and checks the drop cannot be undone before it
- * touches the user's home or runs prog. As with every checkpassword
+ * touches the user's home or runs prog. For SMTP it drops back to the
+ * caller's own real ids before running prog, so a protocol parser never
+ * gains the mail-store id through AUTH. As with every checkpassword
  * program, prog is chosen by the caller and runs with the account's ids
  * only after a successful login. */
 #include <errno.h>
@@ -248,6 +250,12 @@ int main(int argc, char **argv)
   if (vauth_setlastauth(&r.pw, &r.dom, ip.s, (unsigned long)time(0)) < 0)
     log_event("warn", "lastauth-failed", "user", r.addr.s, (char *)0);
   maybe_rehash(&r, &c);
+  if (svc == SVC_SMTP && (getuid() != geteuid() || getgid() != getegid())) {
+    /* SMTP AUTH: the caller's program goes on as the caller, not as the
+     * mail-store user this setuid program runs as. */
+    rc = drop_privileges(getuid(), getgid());
+    if (rc) die_fail(rc, svcname, ip.s, r.addr.s, rc == CHKPW_SETGID ? "setgid-failed" : "setuid-failed");
+  }
 
   sanitise_env();
   set_env("USER", r.user.s);
