@@ -168,6 +168,13 @@ for svc in pop3 imap smtp webmail; do
   expect $want "bob@limited.org" "s3cret pw"
   expect 0 "boss@limited.org" "s3cret pw"
 done
+# vlimits.default applies to domains without .qmailadmin-limits
+printf 'disable_imap\n' > "$VPOPMAILDIR/etc/vlimits.default"
+VCHKPW_SERVICE=imap expect 1 "md5@example.com" "s3cret pw"
+VCHKPW_SERVICE=imap expect 0 "bob@limited.org" "s3cret pw"
+VCHKPW_SERVICE=pop3 expect 0 "md5@example.com" "s3cret pw"
+rm "$VPOPMAILDIR/etc/vlimits.default"
+VCHKPW_SERVICE=imap expect 0 "md5@example.com" "s3cret pw"
 # a wrong password on a disabled account is still 3 (flags after password)
 VCHKPW_SERVICE=pop3 expect 3 "nopop@example.com" "wrong"
 

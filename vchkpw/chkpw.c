@@ -24,6 +24,7 @@
 #include "sa.h"
 #include "vaddr.h"
 #include "vauth.h"
+#include "vlimits.h"
 #include "verror.h"
 #include "atomicfile.h"
 
@@ -112,66 +113,12 @@ int chkpw_split_login(stralloc *user, stralloc *domain, const char *login, size_
   }
 }
 
-static const struct { const char *key; unsigned long bit; } limit_bits[] = {
-  { "disable_pop", VPW_NO_POP },
-  { "disable_imap", VPW_NO_IMAP },
-  { "disable_smtp", VPW_NO_SMTP },
-  { "disable_webmail", VPW_NO_WEBMAIL },
-  { "disable_external_relay", VPW_NO_RELAY },
-  { "disable_password_changing", VPW_NO_PASSWD_CHNG },
-  { "disable_dialup", VPW_NO_DIALUP },
-  { "disable_spamassassin", VPW_NO_SPAMASSASSIN },
-  { "delete_spam", VPW_DELETE_SPAM },
-  { "disable_maildrop", VPW_NO_MAILDROP },
-};
-
-unsigned long chkpw_limits_flags(const char *text, size_t len)
-{
-  unsigned long mask = 0;
-  size_t i = 0;
-
-  while (i < len) {
-    const char *line = text + i;
-    const char *nl = memchr(line, '\n', len - i);
-    size_t ll = nl ? (size_t)(nl - line) : len - i;
-    size_t k = 0, v, ve, j;
-    i += ll + 1;
-    while (k < ll && (line[k] == ' ' || line[k] == '\t')) ++k;
-    if (k >= ll || line[k] == '#') continue;
-    v = k;
-    while (v < ll && line[v] != ' ' && line[v] != '\t' && line[v] != ':' && line[v] != '\r') ++v;
-    /* value: after separators, up to blanks */
-    ve = v;
-    while (ve < ll && (line[ve] == ' ' || line[ve] == '\t' || line[ve] == ':')) ++ve;
-    for (j = 0; j < sizeof limit_bits / sizeof limit_bits[0]; ++j) {
-      size_t kl = strlen(limit_bits[j].key);
-      if (v - k == kl && !memcmp(line + k, limit_bits[j].key, kl)) {
-        /* Present means set (as vpopmail); an explicit "0" clears. */
-        int zero = ve < ll && line[ve] == '0'
-                   && (ve + 1 == ll || line[ve + 1] == ' ' || line[ve + 1] == '\t' || line[ve + 1] == '\r');
-        if (!zero) mask |= limit_bits[j].bit;
-      }
-    }
-  }
-  return mask;
-}
-
 int chkpw_domain_flags(unsigned long *mask, const char *domdir)
 {
-  stralloc path = {0}, text = {0};
-  int r;
-
+  struct vlimits l;
   *mask = 0;
-  if (!paths_join(&path, domdir, ".qmailadmin-limits")) { errno = ENOMEM; return -1; }
-  r = af_readfile(&text, path.s);
-  if (r == 0) {
-    if (!paths_vpopmail(&path, "etc/vlimits.default")) { stralloc_free(&path); errno = ENOMEM; return -1; }
-    r = af_readfile(&text, path.s);
-  }
-  stralloc_free(&path);
-  if (r < 0) { int e = errno; stralloc_free(&text); errno = e; return -1; }
-  if (r > 0) *mask = chkpw_limits_flags(text.s, text.len);
-  stralloc_free(&text);
+  if (limits_read(domdir, &l) < 0) return -1;
+  *mask = limits_flag_mask(&l);
   return 0;
 }
 

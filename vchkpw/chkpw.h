@@ -74,15 +74,11 @@ int chkpw_clean_ip(stralloc *out, const char *ip);
  * defaultdomain file cannot be read. */
 int chkpw_split_login(stralloc *user, stralloc *domain, const char *login, size_t len);
 
-/* The domain's disable_* limits as user flag bits (pop 0x02, imap 0x08,
- * smtp 0x800, webmail 0x04, plus the other vpopmail booleans): reads
- * <domdir>/.qmailadmin-limits, else VPOPMAILDIR/etc/vlimits.default;
- * neither present means no bits. 0, or -1 with errno when a file exists
- * but cannot be read. */
+/* The domain's limits (lib/vlimits.h: <domdir>/.qmailadmin-limits, else
+ * VPOPMAILDIR/etc/vlimits.default, else none) as user flag bits: pop
+ * 0x02, imap 0x08, smtp 0x800, webmail 0x04 and vpopmail's other
+ * booleans. 0, or -1 with errno when a file exists but cannot be read. */
 int chkpw_domain_flags(unsigned long *mask, const char *domdir);
-
-/* Pure parser of a limits file body (see vpopmail.md section 3). */
-unsigned long chkpw_limits_flags(const char *text, size_t len);
 
 /* 1 when flags deny service s, else 0. */
 int chkpw_denied(unsigned long flags, enum chkpw_service s);

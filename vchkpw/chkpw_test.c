@@ -114,13 +114,6 @@ static void login(void)
 
 static void limits(void)
 {
-  const char *t = "maxpopaccounts 10\ndisable_pop\n# disable_imap\n"
-                  "disable_smtp: 1\ndisable_webmail 0\n  disable_dialup\r\n";
-  unsigned long m = chkpw_limits_flags(t, strlen(t));
-  CHECK(m == (VPW_NO_POP | VPW_NO_SMTP | VPW_NO_DIALUP));
-  CHECK(chkpw_limits_flags("", 0) == 0);
-  CHECK(chkpw_limits_flags("disable_imap", 12) == VPW_NO_IMAP);
-  CHECK(chkpw_limits_flags("disable_imapx\n", 14) == 0);
   CHECK(chkpw_denied(VPW_NO_POP, SVC_POP3) == 1);
   CHECK(chkpw_denied(VPW_NO_POP, SVC_IMAP) == 0);
   CHECK(chkpw_denied(VPW_NO_IMAP, SVC_IMAP) == 1);
