@@ -140,7 +140,7 @@ int maildir_tmp_commit(struct maildir_tmp *t, unsigned long size, stralloc *newp
   stralloc np = {0}, dp = {0};
   int e;
 
-  if (t->fd == -1) { errno = EBADF; maildir_tmp_abort(t); return -1; }
+  if (t->fd == -1 || !t->path.len) { errno = EBADF; maildir_tmp_abort(t); return -1; }
   if (fsync(t->fd) == -1) goto fail;
   if (close(t->fd) == -1) { t->fd = -1; goto fail; }
   t->fd = -1;
@@ -189,8 +189,12 @@ fail:
 void maildir_tmp_abort(struct maildir_tmp *t)
 {
   int e = errno;
-  if (t->fd != -1) close(t->fd);
-  if (t->path.s && t->path.len) unlink(t->path.s);
+  /* Only a struct that maildir_tmp_open filled owns fd and path (a
+   * zero-initialised one has fd 0, which is not ours to close). */
+  if (t->path.s && t->path.len) {
+    if (t->fd != -1) close(t->fd);
+    unlink(t->path.s);
+  }
   tmp_free(t);
   errno = e;
 }

@@ -50,7 +50,8 @@ int maildir_tmp_open(struct maildir_tmp *t, const char *maildir);
 int maildir_tmp_commit(struct maildir_tmp *t, unsigned long size, stralloc *newpath);
 
 /* Closes and unlinks the tmp file and frees t's memory. Safe to call
- * after a failed open or commit, and more than once. */
+ * on a zero-initialised struct, after a failed open or commit, and more
+ * than once (it only closes a descriptor maildir_tmp_open returned). */
 void maildir_tmp_abort(struct maildir_tmp *t);
 
 /* The flags of a file name (name, len) with an info part ":2,FLAGS":

@@ -2,6 +2,7 @@
  * in new/, unique names, sizes in names, modes), abort, info-part
  * helpers. */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,14 @@ static void delivery(const char *root)
   maildir_tmp_abort(&t);
   CHECK(count_dir(md.s, "/tmp") == 0 && count_dir(md.s, "/new") == 2);
 
+  /* A zero-initialised struct owns nothing: abort and commit leave
+   * fd 0 alone. */
+  {
+    struct maildir_tmp z = {0};
+    maildir_tmp_abort(&z);
+    CHECK(fcntl(0, F_GETFD) != -1 || errno != EBADF);
+    CHECK(maildir_tmp_commit(&z, 0, 0) == -1);
+  }
   /* Commit without an open file fails and leaves nothing. */
   CHECK(maildir_tmp_commit(&t, 0, 0) == -1);
   CHECK(count_dir(md.s, "/new") == 2);
