@@ -376,6 +376,18 @@ fail:
   return -1;
 }
 
+/* The file's quota line says the same as spec ("1048576" = "1048576S"),
+ * so a legacy spelling in the user store does not force a walk on every
+ * delivery. */
+static int same_spec(const char *a, size_t alen, const char *spec)
+{
+  unsigned long long ab, ac, sb, sc;
+  size_t slen = strlen(spec);
+  if (alen == slen && !memcmp(a, spec, alen)) return 1;
+  return quota_parse(a, alen, &ab, &ac) == 1 && quota_parse(spec, slen, &sb, &sc) == 1 &&
+         ab == sb && ac == sc;
+}
+
 /* Core of quota_mds_read. spec_out (may be NULL) gets the spec in
  * effect (the given one or the file's first line). must_write: a failed
  * rewrite is an error. lazy: with no spec and no usable file, report
@@ -410,7 +422,7 @@ static int mds_usage(const char *maildir, const char *spec, uid_t uid, gid_t gid
     if (r == -1) goto out;
     ok = r == 1 && buf.len < MDS_MAXSIZE &&
          st.st_mtime + MDS_MAXAGE >= time(0) &&
-         (!spec || (old.len == strlen(spec) && !memcmp(old.s, spec, old.len)));
+         (!spec || same_spec(old.s, old.len, spec));
     r = -1;
   }
   if (!ok && lazy && !spec && !have_old) {

@@ -44,8 +44,9 @@ int quota_has_limit(const char *spec, size_t len);
  * except .Trash (skipping dot files and messages flagged T; size from
  * ",S=<n>" in the name, else stat) and rewrites maildirsize (built in
  * Maildir/tmp, renamed into place, chowned uid/gid) with first line spec,
- * or the old first line when spec is NULL. With spec NULL and no old file
- * nothing is written. A negative sum reads as 0.
+ * or the old first line when spec is NULL (a file whose first line sets
+ * the same limits as spec, spelt differently, is kept). With spec NULL
+ * and no old file nothing is written. A negative sum reads as 0.
  * Returns 1, or -1 with errno (an I/O error is never "empty"). */
 int quota_mds_read(const char *maildir, const char *spec, uid_t uid, gid_t gid,
                    unsigned long long *bytes, unsigned long long *count);

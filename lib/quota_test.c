@@ -161,6 +161,9 @@ int main(void)
   CHECK(b == 1750 && c == 4);
   CHECK(quota_mds_read(md, 0, (uid_t)-1, (gid_t)-1, &b, &c) == 1);
   CHECK(b == 1750 && c == 4);
+  /* the same limits spelt differently do not force a recompute */
+  CHECK(quota_mds_read(md, "10C,10000S", (uid_t)-1, (gid_t)-1, &b, &c) == 1);
+  CHECK(b == 1750 && c == 4);
 
   /* check: 1750 + 8250 = 10000 is not over; + 8251 is */
   CHECK(quota_check(md, "10000S,10C", (uid_t)-1, (gid_t)-1, 8250, &over) == 1 && over == 0);
