@@ -177,7 +177,7 @@ int dirhash_parse(struct dirhash *d, const char *buf, size_t len)
   if (!next_line(buf, len, &pos, &line, &llen)) goto bad;
   if (!llen || line[0] < '0' || line[0] > '9') goto bad;
   n = scan_ulongn(line, llen, &users);
-  if (n != llen || n > 19) goto bad;
+  if (n != llen) goto bad;              /* also catches overflow */
   d->cur_users = users;
   if (!next_line(buf, len, &pos, &line, &llen) || !scan_ints(line, llen, &one, 1)) goto bad;
   d->level_cur = one;

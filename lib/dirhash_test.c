@@ -130,6 +130,12 @@ int main(void)
   BAD("1\n1\n3\n0 0 0\n61 61 61\n0 2 4\n0 0 0\n\n");      /* level 1, empty dir */
   BAD("1\n0\n3\n0 0 0\n61 61 61\n0 2 4\n0 0 0\n0/0/0/0\n");
   BAD("99999999999999999999999\n0\n3\n0 0 0\n61 61 61\n0 2 4\n0 0 0\n\n");
+  BAD("18446744073709551616\n0\n3\n0 0 0\n61 61 61\n0 2 4\n0 0 0\n\n");
+  /* vpopmail's decrement of 0 users leaves ULONG_MAX; it must still read */
+  { const char *s = "18446744073709551615\n0\n3\n0 0 0\n61 61 61\n0 2 4\n0 0 0\n\n";
+    CHECK(dirhash_parse(&d, s, strlen(s)) == 1 && d.cur_users == 18446744073709551615UL);
+    dirhash_next(&d);
+    CHECK(d.cur_users == 0 && !strcmp(d.the_dir, "0")); }
   CHECK(dirhash_bucket_ok("", 0) && dirhash_bucket_ok("a/Z/9", 5));
   CHECK(!dirhash_bucket_ok("ab", 2) && !dirhash_bucket_ok("/", 1) &&
         !dirhash_bucket_ok(".", 1) && !dirhash_bucket_ok("a/", 2));
