@@ -142,6 +142,15 @@ void chkpw_result_free(struct chkpw_result *r)
   stralloc_free(&r->addr);
 }
 
+/* Spends about the time of a real SHA-512-crypt check, so that "no such
+ * user" and "wrong password" are not told apart by timing. */
+static void burn_time(const struct chkpw_creds *c)
+{
+  static const char dummy[] = "$6$qvmaildummysalt$"
+    "7u7lGNWW9pmKyYBbYJ6Jh6i2ruj8e.Qfb5jWFzC5XDXwkp22RJs8FI/FZCcvlqZ74LOOE4zjgN.gJJSAWe/Um/";
+  (void)pw_verify(dummy, sizeof dummy - 1, c->pass, c->passlen);
+}
+
 static int fail(struct chkpw_result *r, int code, const char *reason)
 {
   r->reason = reason;
@@ -169,12 +178,12 @@ int chkpw_auth(struct chkpw_result *r, const struct chkpw_creds *c, enum chkpw_s
 
   rc = assign_lookup(&r->dom, r->domain.s, r->domain.len);
   if (rc < 0) return fail(r, CHKPW_TEMP, "users-cdb-unreadable");
-  if (rc == 0) return fail(r, CHKPW_BADAUTH, "unknown-domain");
+  if (rc == 0) { burn_time(c); return fail(r, CHKPW_BADAUTH, "unknown-domain"); }
 
   if (vauth_open() < 0) return fail(r, CHKPW_TEMP, "backend-unavailable");
   rc = vauth_getpw(&r->pw, r->user.s, &r->dom);
   if (rc < 0) return fail(r, CHKPW_TEMP, "user-store-unreadable");
-  if (rc == 0) return fail(r, CHKPW_BADAUTH, "unknown-user");
+  if (rc == 0) { burn_time(c); return fail(r, CHKPW_BADAUTH, "unknown-user"); }
   if (!r->pw.passwd.len) return fail(r, CHKPW_NOHASH, "no-password-stored");
 
   /* Challenge-response first when it applies, then crypt (as vpopmail). */
