@@ -8,6 +8,7 @@
  * path comes from the environment set by the administrator
  * (QMAILQUEUE) or the compiled qmail home. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,32 +26,43 @@ static int writeall(int fd, const char *s, size_t n)
 
 int smtpq_open(struct smtpq *q, const char *prog)
 {
-  int pm[2], pe[2];
-  q->fdm = q->fde = -1;
+  int pm[2], pe[2], px[2];
+  q->fdm = q->fde = q->fderr = -1;
   q->err = 0;
   q->buflen = 0;
   if (pipe(pm) == -1) return -1;
   if (pipe(pe) == -1) { close(pm[0]); close(pm[1]); return -1; }
+  if (pipe(px) == -1) {
+    close(pm[0]); close(pm[1]); close(pe[0]); close(pe[1]);
+    return -1;
+  }
   q->pid = fork();
   if (q->pid == -1) {
-    close(pm[0]); close(pm[1]); close(pe[0]); close(pe[1]);
+    close(pm[0]); close(pm[1]); close(pe[0]); close(pe[1]); close(px[0]); close(px[1]);
     return -1;
   }
   if (q->pid == 0) {
     char *argv[2];
-    close(pm[1]); close(pe[1]);
-    if (dup2(pm[0], 0) == -1 || dup2(pe[0], 1) == -1) _exit(120);
-    if (pm[0] != 0 && pm[0] != 1) close(pm[0]);
-    if (pe[0] != 0 && pe[0] != 1) close(pe[0]);
+    int fm, fe, fx;
+    close(pm[1]); close(pe[1]); close(px[0]);
+    /* move the ends above 6 first so no dup2 clobbers another end */
+    if ((fm = fcntl(pm[0], F_DUPFD, 7)) == -1 || (fe = fcntl(pe[0], F_DUPFD, 7)) == -1
+        || (fx = fcntl(px[1], F_DUPFD, 7)) == -1) _exit(120);
+    if (dup2(fm, 0) == -1 || dup2(fe, 1) == -1 || dup2(fx, 6) == -1) _exit(120);
+    close(fm); close(fe); close(fx);
+    if (pm[0] > 6) close(pm[0]);
+    if (pe[0] > 6) close(pe[0]);
+    if (px[1] > 6) close(px[1]);
     signal(SIGPIPE, SIG_DFL);
     argv[0] = (char *)prog;
     argv[1] = 0;
     execv(prog, argv);
     _exit(120);
   }
-  close(pm[0]); close(pe[0]);
+  close(pm[0]); close(pe[0]); close(px[1]);
   q->fdm = pm[1];
   q->fde = pe[1];
+  q->fderr = px[0];
   return 1;
 }
 
@@ -78,6 +90,31 @@ static int reap(struct smtpq *q, int *wstat)
   return r == q->pid;
 }
 
+static void closeerr(struct smtpq *q)
+{
+  if (q->fderr != -1) close(q->fderr);
+  q->fderr = -1;
+}
+
+/* Reads "D<text>" / "Z<text>" from the program's fd 6 (it has exited,
+ * so the read ends at EOF). Control bytes end the text. 1 when valid. */
+static int readerr(struct smtpq *q)
+{
+  size_t len = 0, i;
+  ssize_t r;
+  while (len < sizeof q->errtext - 1) {
+    r = read(q->fderr, q->errtext + len, sizeof q->errtext - 1 - len);
+    if (r < 0) { if (errno == EINTR) continue; break; }
+    if (r == 0) break;
+    len += (size_t)r;
+  }
+  closeerr(q);
+  for (i = 0; i < len; ++i)
+    if ((unsigned char)q->errtext[i] < 0x20 || q->errtext[i] == 0x7f) break;
+  q->errtext[i] = 0;
+  return i > 1 && (q->errtext[0] == 'D' || q->errtext[0] == 'Z');
+}
+
 const char *smtpq_close(struct smtpq *q, const char *env, size_t envlen)
 {
   int wstat;
@@ -85,7 +122,9 @@ const char *smtpq_close(struct smtpq *q, const char *env, size_t envlen)
   close(q->fdm); q->fdm = -1;
   if (!q->err && writeall(q->fde, env, envlen)) q->err = 1;
   close(q->fde); q->fde = -1;
-  if (!reap(q, &wstat)) return "Zqq waitpid surprise (#4.3.0)";
+  if (!reap(q, &wstat)) { closeerr(q); return "Zqq waitpid surprise (#4.3.0)"; }
+  if (WIFEXITED(wstat) && WEXITSTATUS(wstat) == 82 && readerr(q)) return q->errtext;
+  closeerr(q);
   return smtpq_status_text(wstat, q->err);
 }
 
@@ -97,6 +136,7 @@ void smtpq_abort(struct smtpq *q)
   q->fdm = q->fde = -1;
   q->buflen = 0;
   (void)reap(q, &wstat);
+  closeerr(q);
 }
 
 const char *smtpq_status_text(int wstat, int writeerr)

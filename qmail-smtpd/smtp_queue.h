@@ -7,7 +7,10 @@
  * the result is "" (accepted) or a text whose first letter is 'D'
  * (permanent: 554) or 'Z' (temporary: 451). SIGPIPE must be ignored by
  * the caller so that a queue program that dies early shows as an
- * error, not as a killed qmail-smtpd. */
+ * error, not as a killed qmail-smtpd.
+ * Custom errors (notqmail's qmail-queue-custom-error): the program may
+ * write "D<text>" or "Z<text>" on its fd 6 and exit 82; that text is
+ * then the result. */
 #ifndef QV_SMTP_QUEUE_H
 #define QV_SMTP_QUEUE_H
 #include <stddef.h>
@@ -17,12 +20,14 @@ struct smtpq {
   pid_t pid;
   int fdm;        /* message pipe, -1 when closed */
   int fde;        /* envelope pipe */
+  int fderr;      /* read end of the program's fd 6 (custom error) */
   int err;        /* a write to the queue program failed */
+  char errtext[1024];
   size_t buflen;
   char buf[4096];
 };
 
-/* Starts prog. 1, or -1 with errno (pipe/fork failed). An exec failure
+/* Starts prog with fds 0, 1 and 6 set up. 1, or -1 with errno (pipe/fork failed). An exec failure
  * shows later as exit status 120. */
 int smtpq_open(struct smtpq *q, const char *prog);
 

@@ -19,6 +19,7 @@ cat > "$T/qq" <<EOQ
 n=\$(ls "$T/out" | grep -c '^msg') 
 cat > "$T/out/msg\$n"
 cat <&1 > "$T/out/env\$n"
+[ -f "$T/qqerr" ] && { cat "$T/qqerr" >&6; exit 82; }
 [ -f "$T/qqexit" ] && exit \$(cat "$T/qqexit")
 exit 0
 EOQ
@@ -39,7 +40,7 @@ check() {
     echo "FAIL $1"; echo "  want:"; od -c "$T/want" | sed 's/^/    /' | head -20
     echo "  got:"; od -c "$3" | sed 's/^/    /' | head -20; fail=1; fi
 }
-reset() { rm -f "$T"/out/* "$T/qqexit"; }
+reset() { rm -f "$T"/out/* "$T/qqexit" "$T/qqerr"; }
 G='220 mx.test ESMTP\r\n'
 
 # greeting, HELO (bare word), QUIT
@@ -194,6 +195,19 @@ reset
 echo 71 > "$T/qqexit"
 printf 'EHLO x\r\n'"$PRE"'x\r\n.\r\n' | smtp | tail -n 1 > "$T/r"
 check qq-71-esmtp "451 4.3.0 mail server temporarily rejected message (#4.3.0)\r\n" "$T/r"
+# custom error: "D<text>"/"Z<text>" on fd 6 and exit 82
+reset
+printf 'Dvirus found (#5.7.1)' > "$T/qqerr"
+printf 'EHLO x\r\n'"$PRE"'x\r\n.\r\n' | smtp | tail -n 1 > "$T/r"
+check qq-82-D "554 5.7.1 virus found (#5.7.1)\r\n" "$T/r"
+reset
+printf 'Ztry later\nX' > "$T/qqerr"
+printf "$PRE"'x\r\n.\r\n' | smtp | tail -n 1 > "$T/r"
+check qq-82-Z "451 try later\r\n" "$T/r"
+reset
+printf 'junk' > "$T/qqerr"
+printf "$PRE"'x\r\n.\r\n' | smtp | tail -n 1 > "$T/r"
+check qq-82-junk "451 qq temporary problem (#4.3.0)\r\n" "$T/r"
 reset
 printf "$PRE"'x\r\n.\r\n' | smtp QMAILQUEUE="$T/nonexistent" | tail -n 1 > "$T/r"
 check qq-exec "451 unable to exec qq (#4.3.0)\r\n" "$T/r"
