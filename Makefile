@@ -17,7 +17,7 @@ B ?= build-san
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 
-CC_CMD := $(shell head -n 1 conf-cc) $(SANFLAGS) -Ilib -I$(B)/auto
+CC_CMD := $(shell head -n 1 conf-cc) $(SANFLAGS) -iquote lib -iquote $(B)/auto
 LD_CMD := $(shell head -n 1 conf-ld) $(SANFLAGS)
 LDLIBS = -lowfat -lcrypt -lcrypto
 
