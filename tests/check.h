@@ -27,7 +27,7 @@ static int check_count;
     size_t check_l_ = (len); \
     const char *check_w_ = (want); \
     ++check_count; \
-    if (check_l_ != strlen(check_w_) || memcmp(check_p_, check_w_, check_l_)) { \
+    if (check_l_ != strlen(check_w_) || (check_l_ && memcmp(check_p_, check_w_, check_l_))) { \
       ++check_failures; \
       fprintf(stderr, "%s:%d: CHECK_STR failed: got \"%.*s\" want \"%s\"\n", \
               __FILE__, __LINE__, (int)check_l_, check_p_, check_w_); \
