@@ -1,0 +1,31 @@
+#!/bin/sh
+# tests/bench/vadduser.sh — time to add N (default 10,000) users to one
+# domain by calling vadduser once per user, as a provisioning script
+# would. Prints "vadduser: N users in S s". Target: under 60 s.
+: "${QV_BUILD:?}" "${QV_SRC:?}"
+n=${BENCH_USERS:-10000}
+tmp=$(mktemp -d) || exit 111
+trap 'rm -rf "$tmp"' EXIT
+export QMAILDIR="$tmp/q" VPOPMAILDIR="$tmp/v"
+unset VPOPMAIL_DOMAIN
+mkdir -p "$QMAILDIR/control" "$QMAILDIR/users" "$VPOPMAILDIR/etc" "$VPOPMAILDIR/domains"
+# the scheme a site picks: sha512 (default) costs one crypt per add
+[ -n "$BENCH_SCHEME" ] && echo "$BENCH_SCHEME" > "$QMAILDIR/control/passwordscheme"
+if [ -x "$QV_BUILD/bin/vadddomain" ]; then
+  "$QV_BUILD/bin/vadddomain" bench.test pmpass > /dev/null || exit 1
+else
+  d="$VPOPMAILDIR/domains/bench.test"; mkdir -p "$d"
+  printf '+bench.test-:bench.test:%s:%s:%s:-::\n.\n' "$(id -u)" "$(id -g)" "$d" > "$QMAILDIR/users/assign"
+  "$QV_BUILD/bin/qmail-newu" || exit 1
+fi
+start=$(date +%s.%N)
+i=1
+while [ $i -le $n ]; do
+  "$QV_BUILD/bin/vadduser" "u$i@bench.test" "pw$i" > /dev/null || { echo "vadduser u$i failed"; exit 1; }
+  i=$((i + 1))
+done
+end=$(date +%s.%N)
+secs=$(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }')
+echo "vadduser: $n users in $secs s"
+lines=$(wc -l < "$VPOPMAILDIR/domains/bench.test/vpasswd")
+echo "vpasswd lines: $lines, vpasswd.cdb bytes: $(wc -c < "$VPOPMAILDIR/domains/bench.test/vpasswd.cdb")"
