@@ -50,6 +50,12 @@ qq 'F\0TBOB@Al.Org\0\0'
 grep -qx 'Return-Path: <>' "$D"/bob/Maildir/new/* || fail "null sender Return-Path"
 grep -qx 'Delivered-To: bob@ex.com' "$D"/bob/Maildir/new/* || fail "alias domain Delivered-To"
 rm -f "$D"/bob/Maildir/new/*
+# a sender with a newline cannot add a header line
+qq 'Fs@x.org>\nX-Injected: yes\0Tbob@ex.com\0\0'
+[ $rc = 0 ] || fail "odd sender: $rc"
+grep -q '^X-Injected' "$D"/bob/Maildir/new/* && fail "sender injected a header"
+grep -qx 'Return-Path: <s@x.org>?X-Injected: yes>' "$D"/bob/Maildir/new/* || fail "odd sender Return-Path"
+rm -f "$D"/bob/Maildir/new/*
 
 # domain .qmail files: '.' stored as ':', forwards, -default, programs
 printf 'bob@ex.com\n' > "$D/.qmail-john:doe"
@@ -72,6 +78,8 @@ qq 'Fs@x.org\0Tdefer@ex.com\0\0'; [ $rc = 71 ] || fail "program deferral: $rc"
 printf 'loopb@ex.com\n' > "$D/.qmail-loopa"
 printf 'loopa@ex.com\n' > "$D/.qmail-loopb"
 qq 'Fs@x.org\0Tloopa@ex.com\0\0'; [ $rc = 31 ] || fail "forwarding loop: $rc"
+printf 'broken@\n' > "$D/.qmail-broken"
+qq 'Fs@x.org\0Tbroken@ex.com\0\0'; [ $rc = 31 ] || fail "invalid forward address: $rc"
 
 # unknown users and mixtures: nothing is delivered unless all can be
 n=$(total)

@@ -183,12 +183,19 @@ void dlv_msg_free(struct dlv_msg *m)
 
 int dlv_ctx_init(struct dlv_ctx *c, struct dlv_msg *m, const char *s, size_t len)
 {
+  size_t i, start;
   byte_zero(c, sizeof *c);
   c->msg = m;
-  return stralloc_copyb(&c->sender, s, len) && sa_cstr(&c->sender)
-      && stralloc_copys(&c->rpline, "Return-Path: <") && stralloc_catb(&c->rpline, s, len)
-      && stralloc_cats(&c->rpline, ">\n") && sa_cstr(&c->dtline)
-      && sa_cstr(&c->prefix);
+  if (!stralloc_copyb(&c->sender, s, len) || !sa_cstr(&c->sender)
+      || !stralloc_copys(&c->rpline, "Return-Path: <")) return 0;
+  start = c->rpline.len;
+  if (!stralloc_catb(&c->rpline, s, len) || !stralloc_cats(&c->rpline, ">\n")
+      || !sa_cstr(&c->dtline) || !sa_cstr(&c->prefix)) return 0;
+  /* a sender from a local qmail-queue caller may hold any byte: no
+   * control byte may split the Return-Path line into more headers */
+  for (i = start; i < start + len; ++i)
+    if ((unsigned char)c->rpline.s[i] < 0x20 || c->rpline.s[i] == 0x7f) c->rpline.s[i] = '?';
+  return sa_cstr(&c->rpline);
 }
 
 void dlv_ctx_free(struct dlv_ctx *c)
@@ -527,6 +534,10 @@ static int deliver_forward(struct dlv_ctx *c, const struct scope *s, const char 
   if (!sa_cstr(&to)) { rc = oom(r); goto out; }
   { size_t k; for (k = at + 1; k < to.len; ++k) if (to.s[k] >= 'A' && to.s[k] <= 'Z') to.s[k] += 32; }
   if (looping(c, to.s)) { rc = set(r, DLV_PERM, T_LOOP, 0); goto out; }
+  if (!at || !dq_valid_domain(to.s + at + 1, to.len - at - 1)) {
+    rc = set(r, DLV_PERM, "invalid forwarding address: ", to.s);
+    goto out;
+  }
   loc = dlv_domain_local(to.s + at + 1, to.len - at - 1);
   if (loc == -1) { rc = syserr(r, "assign-lookup", to.s); goto out; }
   if (loc == 1) {
