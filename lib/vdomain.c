@@ -6,8 +6,8 @@
  * "d:d" line in virtualdomains; the user store's per-domain data. An
  * alias domain is only the assign/control lines, pointing at the real
  * domain's ids and dir. The bucket comes from the owner's domain
- * counter (<base>/domains/.dir-control, vpopmail's dir_control format),
- * which vdominfo's "users" also reads per domain.
+ * counter (<base>/domains/.dir-control, lib/dirhash.h); vdominfo's
+ * "users" reads the per-domain user counter the same way.
  *
  * Invariants: a domain "exists" iff users/cdb has it; add creates the
  * directory before the assign line, so a domain in users/cdb always has
@@ -30,6 +30,7 @@
 #include "atomicfile.h"
 #include "byte.h"
 #include "control.h"
+#include "dirhash.h"
 #include "paths.h"
 #include "qmailctl.h"
 #include "sa.h"
@@ -41,173 +42,6 @@
 #include "verror.h"
 
 #define MAX_DOMAIN 96
-
-/* ---------- vpopmail's dir_control record (domain counter) ---------- */
-
-static const char dirlist[] =
-  "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-struct vdir {
-  unsigned long cur;
-  int level_cur, level_max;
-  int start[3], end[3], mod[3], index[3];
-  char the_dir[64];
-};
-
-static void vdir_init(struct vdir *v)
-{
-  int i;
-  v->cur = 0;
-  v->level_cur = 0;
-  v->level_max = 3;
-  for (i = 0; i < 3; ++i) {
-    v->start[i] = 0;
-    v->end[i] = 61;
-    v->mod[i] = 2 * i;
-    v->index[i] = 0;
-  }
-  v->the_dir[0] = 0;
-}
-
-static int scan_ints(const char *s, size_t len, int *out, int n)
-{
-  size_t pos = 0;
-  int i;
-  for (i = 0; i < n; ++i) {
-    unsigned long u;
-    size_t k;
-    while (pos < len && s[pos] == ' ') ++pos;
-    k = scan_ulong(s + pos, &u);
-    if (!k || u > 1000) return 0;
-    out[i] = (int)u;
-    pos += k;
-  }
-  return 1;
-}
-
-/* Reads path; a missing file leaves the defaults. 0, or -1 (errno). */
-static int vdir_read(struct vdir *v, const char *path)
-{
-  stralloc t = {0};
-  size_t pos = 0;
-  int line = 0, r;
-  vdir_init(v);
-  r = af_readfile(&t, path);
-  if (r <= 0) { stralloc_free(&t); return r; }
-  while (pos < t.len && line < 8) {
-    size_t e = pos + byte_chr(t.s + pos, t.len - pos, '\n');
-    const char *s = t.s + pos;
-    size_t l = e - pos;
-    char num[32];
-    unsigned long u;
-    switch (line) {
-    case 0: case 1: case 2:
-      if (l >= sizeof num) break;
-      byte_copy(num, l, s); num[l] = 0;
-      if (scan_ulong(num, &u) != l || !l) break;
-      if (line == 0) v->cur = u;
-      else if (line == 1 && u < 3) v->level_cur = (int)u;
-      else if (line == 2 && u <= 3) v->level_max = (int)u;
-      break;
-    case 3: case 4: case 5: case 6: {
-      int tmp[3], i;
-      if (l >= sizeof num) break;
-      byte_copy(num, l, s); num[l] = 0;
-      if (!scan_ints(num, l, tmp, 3)) break;
-      for (i = 0; i < 3; ++i) {
-        if (tmp[i] > 61 && line != 5) tmp[i] = 61;
-        if (line == 3) v->start[i] = tmp[i];
-        else if (line == 4) v->end[i] = tmp[i];
-        else if (line == 5 && tmp[i] < 60) v->mod[i] = tmp[i];
-        else if (line == 6) v->index[i] = tmp[i];
-      }
-      break;
-    }
-    case 7:
-      if (l < sizeof v->the_dir) { byte_copy(v->the_dir, l, s); v->the_dir[l] = 0; }
-      break;
-    }
-    ++line;
-    pos = e + 1;
-  }
-  stralloc_free(&t);
-  return 0;
-}
-
-static int vdir_write(const struct vdir *v, const char *path, uid_t uid, gid_t gid)
-{
-  struct atomicfile af;
-  stralloc o = {0};
-  int i, j, ok = 1;
-  const int *rows[4];
-  rows[0] = v->start; rows[1] = v->end; rows[2] = v->mod; rows[3] = v->index;
-  ok = sa_catulong(&o, v->cur) && stralloc_append(&o, "\n")
-    && sa_catulong(&o, (unsigned long)v->level_cur) && stralloc_append(&o, "\n")
-    && sa_catulong(&o, (unsigned long)v->level_max) && stralloc_append(&o, "\n");
-  for (j = 0; ok && j < 4; ++j)
-    for (i = 0; ok && i < 3; ++i)
-      ok = sa_catulong(&o, (unsigned long)rows[j][i]) && stralloc_append(&o, i < 2 ? " " : "\n");
-  ok = ok && stralloc_cats(&o, v->the_dir) && stralloc_append(&o, "\n");
-  if (!ok) { stralloc_free(&o); errno = ENOMEM; return -1; }
-  if (af_begin(&af, path, 0, 0600) < 0) { stralloc_free(&o); return -1; }
-  if (geteuid() == 0) af_chown(&af, uid, gid);
-  if (af_write(&af, o.s, o.len) < 0) { af_abort(&af); stralloc_free(&o); return -1; }
-  stralloc_free(&o);
-  return af_commit(&af) < 0 ? -1 : 0;
-}
-
-static char next_char(char c, int start, int end)
-{
-  int i;
-  for (i = start; i < end + 1 && dirlist[i] != c; ++i) ;
-  ++i;
-  if (i >= end + 1) i = start;
-  return dirlist[i];
-}
-
-static void inc_dir(struct vdir *v, int lvl)
-{
-  int pos = v->mod[lvl];
-  if (pos >= (int)sizeof v->the_dir - 1) return;
-  if (v->the_dir[pos] == dirlist[v->end[lvl]]) {
-    v->the_dir[pos] = dirlist[v->start[lvl]];
-    v->index[lvl] = v->start[lvl];
-    if (lvl > 0) inc_dir(v, lvl - 1);
-  } else {
-    v->the_dir[pos] = next_char(v->the_dir[pos], v->start[lvl], v->end[lvl]);
-    ++v->index[lvl];
-  }
-}
-
-static void append_slash(struct vdir *v)
-{
-  size_t l = str_len(v->the_dir);
-  if (l + 2 < sizeof v->the_dir) { v->the_dir[l] = '/'; v->the_dir[l + 1] = 0; }
-}
-
-/* vpopmail's inc_dir_control: count one more; every 100th advances. */
-static void vdir_inc(struct vdir *v)
-{
-  ++v->cur;
-  if (v->cur % 100) return;
-  if (!v->the_dir[0]) {
-    v->the_dir[0] = dirlist[v->start[0]];
-    v->the_dir[1] = 0;
-    return;
-  }
-  if (v->index[v->level_cur] == v->end[v->level_cur]) {
-    if (v->level_cur == 0) {
-      inc_dir(v, 0);
-      ++v->level_cur;
-      append_slash(v);
-    } else if (v->level_cur == 1 && v->index[0] == v->end[0] && v->index[1] == v->end[1]) {
-      inc_dir(v, 1);
-      ++v->level_cur;
-      append_slash(v);
-    }
-  }
-  inc_dir(v, v->level_cur);
-}
 
 /* ---------- helpers ---------- */
 
@@ -371,10 +205,10 @@ int vdomain_add(const char *domain, const struct vdomain_opts *o)
 {
   stralloc name = {0}, base = {0}, ddir = {0}, dc = {0}, line = {0}, action = {0};
   struct vdomain d = {{0}, {0}, 0, 0, {0}, 0};
-  struct vdir v;
+  stralloc bucket = {0};
   uid_t uid;
   gid_t gid;
-  int r, made_dir = 0, added_assign = 0;
+  int r, made_dir = 0, added_assign = 0, counted = 0;
 
   if ((r = check_name(&name, domain))) goto done;
   r = lookup(&d, name.s, name.len);
@@ -388,26 +222,14 @@ int vdomain_add(const char *domain, const struct vdomain_opts *o)
   if (mkdir(base.s, 0750) == 0) own(base.s, uid, gid);
   else if (errno != EEXIST) { r = VA_CAN_NOT_MAKE_DOMAINS_DIR; goto done; }
   if (!join3(&dc, base.s, "/.dir-control", 0)) goto done;
-  if (vdir_read(&v, dc.s) < 0) { r = VA_COULD_NOT_UPDATE_FILE; goto done; }
-  vdir_inc(&v);
+  if (dirhash_alloc(base.s, dc.s, 0, uid, gid, &bucket) < 0) { r = VA_COULD_NOT_UPDATE_FILE; goto done; }
+  counted = 1;
   if (!stralloc_copy(&ddir, &base) || !stralloc_append(&ddir, "/")) goto done;
-  if (v.the_dir[0]) {
-    /* make each level of the bucket */
-    size_t i, l = str_len(v.the_dir);
-    for (i = 0; i <= l; ++i)
-      if (i == l || v.the_dir[i] == '/') {
-        stralloc b = {0};
-        if (!stralloc_copy(&b, &ddir) || !stralloc_catb(&b, v.the_dir, i) || !sa_cstr(&b)) goto done;
-        if (mkdir(b.s, 0750) == 0) own(b.s, uid, gid);
-        stralloc_free(&b);
-      }
-    if (!stralloc_cats(&ddir, v.the_dir) || !stralloc_append(&ddir, "/")) goto done;
-  }
+  if (bucket.len && (!stralloc_cat(&ddir, &bucket) || !stralloc_append(&ddir, "/"))) goto done;
   if (!stralloc_cat(&ddir, &name) || !sa_cstr(&ddir)) goto done;
   if (ddir.len > 160) { r = VA_DIR_TOO_LONG; goto done; }
   if (mkdir(ddir.s, 0750) < 0) { r = VA_COULD_NOT_MAKE_DOMAIN_DIR; goto done; }
   made_dir = 1;
-  if (vdir_write(&v, dc.s, uid, gid) < 0) { r = VA_COULD_NOT_UPDATE_FILE; goto done; }
 
   if ((r = default_action(&action))) goto done;
   if ((r = vdomain_default_line(&line, action.s))) goto done;
@@ -431,10 +253,9 @@ done:
     assign_remove(name.s);
     control_del(name.s);
   }
-  if (r && made_dir) {
-    remove_tree(ddir.s);
-    if (vdir_read(&v, dc.s) == 0 && v.cur) { --v.cur; vdir_write(&v, dc.s, uid, gid); }
-  }
+  if (r && made_dir) remove_tree(ddir.s);
+  if (r && counted) dirhash_release(dc.s, 0, "", 0);
+  stralloc_free(&bucket);
   assign_free(&d);
   stralloc_free(&name); stralloc_free(&base); stralloc_free(&ddir);
   stralloc_free(&dc); stralloc_free(&line); stralloc_free(&action);
@@ -505,7 +326,6 @@ int vdomain_del(const char *domain, int force, stralloc *aliases)
 {
   stralloc name = {0}, al = {0}, dc = {0};
   struct vdomain d = {{0}, {0}, 0, 0, {0}, 0};
-  struct vdir v;
   size_t pos;
   int r;
 
@@ -537,11 +357,8 @@ int vdomain_del(const char *domain, int force, stralloc *aliases)
   if (r) fprintf(stderr, "Warning: could not remove %s from the user store\n", name.s);
   if (remove_tree(d.dir.s) < 0)
     fprintf(stderr, "Warning: could not remove %s\n", d.dir.s);
-  if (counter_path(&dc, d.dir.s) && vdir_read(&v, dc.s) == 0 && v.cur) {
-    --v.cur;
-    if (vdir_write(&v, dc.s, (uid_t)d.uid, (gid_t)d.gid) < 0)
-      fprintf(stderr, "Warning: could not update %s\n", dc.s);
-  }
+  if (counter_path(&dc, d.dir.s) && dirhash_release(dc.s, 0, "", 0) < 0)
+    fprintf(stderr, "Warning: could not update %s\n", dc.s);
   qctl_hup_qmail_send();
   r = 0;
 done:
@@ -578,12 +395,12 @@ done:
 int vdomain_user_count(const struct vdomain *d, unsigned long *count)
 {
   stralloc p = {0};
-  struct vdir v;
+  struct dirhash h;
   *count = 0;
   if (!join3(&p, d->dir.s, "/.dir-control", 0)) return VA_MEMORY_ALLOC_ERR;
-  if (vdir_read(&v, p.s) < 0) { stralloc_free(&p); return VA_BAD_V_DIR; }
+  if (dirhash_read(p.s, &h) < 0) { stralloc_free(&p); return VA_BAD_V_DIR; }
   stralloc_free(&p);
-  *count = v.cur;
+  *count = h.cur_users;
   return 0;
 }
 

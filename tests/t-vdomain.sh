@@ -242,6 +242,47 @@ cdbget "$T/users/cdb" '!abc.net-' >/dev/null || fail "users/cdb lost abc.net"
 expect_rc 245 "$B/vdeldomain" example.com
 out_is "Error: Domain does not exist"
 
+# --- domain buckets: the 100th domain of an owner goes to domains/0/ ---
+cnt=$(sed -n 1p "$D/.dir-control")
+{ echo 99; sed -n '2,$p' "$D/.dir-control"; } > "$T/dc" && cat "$T/dc" > "$D/.dir-control"
+expect_rc 0 "$B/vadddomain" bucket.org pw
+[ -f "$D/0/bucket.org/.qmail-default" ] || fail "100th domain not in bucket 0/"
+grep -q "^+bucket.org-:bucket.org:$U:$G:$D/0/bucket.org:-::\$" "$T/users/assign" || fail "bucket assign line"
+[ "$(sed -n 1p "$D/.dir-control")" = 100 ] && [ "$(sed -n 8p "$D/.dir-control")" = 0 ] || fail "bucket counter: $(cat "$D/.dir-control")"
+expect_rc 0 "$B/vdeldomain" bucket.org
+[ -e "$D/0/bucket.org" ] && fail "bucketed domain not removed"
+[ "$(sed -n 1p "$D/.dir-control")" = 99 ] || fail "counter after bucket delete"
+{ echo "$cnt"; sed -n '2,$p' "$D/.dir-control"; } > "$T/dc" && cat "$T/dc" > "$D/.dir-control"
+
+# --- vmoddomlimits ---
+expect_rc 0 "$B/vmoddomlimits" -P 10 -Q 100 -q 10M -g pi -p cd -l a abc.net
+L=$D/abc.net/.qmailadmin-limits
+mode_is "$L" 600
+grep -qx 'maxpopaccounts: 10' "$L" || fail "limits maxpopaccounts"
+grep -qx 'quota: 100' "$L" || fail "limits quota"
+grep -qx 'default_quota: 10485760' "$L" || fail "limits default_quota"
+grep -qx 'disable_pop' "$L" && grep -qx 'disable_imap' "$L" || fail "limits booleans"
+grep -qx 'perm_account: 5' "$L" || fail "limits perm_account"
+expect_rc 0 "$B/vmoddomlimits" -S abc.net
+grep -qx 'Domain: abc.net' "$T/out" || fail "-S title"
+grep -qx 'Max Pop Accounts: 10' "$T/out" || fail "-S max pop"
+grep -qx 'Flags (for commandline): ip' "$T/out" || fail "-S flags: $(cat "$T/out")"
+grep -qx '  pop account:            DENY_CREATE  ALLOW_MODIFY DENY_DELETE  ' "$T/out" || fail "-S perm line"
+grep -qx 'Default User Quota: 10485760 bytes' "$T/out" || fail "-S default quota"
+expect_rc 0 "$B/vmoddomlimits" -D abc.net
+out_is "Limits deleted"
+[ -e "$L" ] && fail "-D left the limits file"
+expect_rc 0 "$B/vmoddomlimits" -S nosuch.org
+out_is ""
+expect_rc 255 "$B/vmoddomlimits" -d -S
+out_is "Failed to read the vlimits.default file."
+mkdir -p "$T/etc" && printf 'maxaliases 7\n' > "$T/etc/vlimits.default"
+expect_rc 0 "$B/vmoddomlimits" -d -A 9
+grep -qx 'maxaliases: 9' "$T/etc/vlimits.default" || fail "-d did not write vlimits.default"
+expect_rc 255 "$B/vmoddomlimits" -d -D
+[ "$(sed -n 1p "$T/out")" = "Default limits must not be deleted. If you really want to do this," ] || fail "-d -D warning"
+expect_rc 255 "$B/vmoddomlimits"
+
 # --- rcpthosts 50-line rule, morercpthosts.cdb, -O ---
 for i in $(seq 1 60); do echo "filler$i.test"; done | head -n $((50 - $(wc -l < "$T/control/rcpthosts"))) >> "$T/control/rcpthosts"
 [ "$(wc -l < "$T/control/rcpthosts")" = 50 ] || fail "setup: rcpthosts not 50 lines"
