@@ -74,12 +74,11 @@ int vuser_flags(unsigned long *eff, unsigned long *fromdomain,
  * read error. */
 int vuser_clear_enabled(void);
 
-/* --- helpers shared by the tools (until lib/vaddr.h, lib/dirhash.h,
- * lib/quota.h and lib/limits.h land; then these become thin wrappers) --- */
+/* --- helpers shared by the tools --- */
 
-/* vpopmail's parse_email: lower-cases addr and splits it at the first
- * '@', else '%', else '/'. Without a domain part the domain is
- * $VPOPMAIL_DOMAIN, else the first line of VPOPMAILDIR/etc/defaultdomain
+/* vpopmail's parse_email (vaddr_parse): lower-cases addr and splits it
+ * at the first '@', else '%', else '/'. Without a domain part the domain
+ * is $VPOPMAIL_DOMAIN, else the first line of VPOPMAILDIR/etc/defaultdomain
  * (*defaulted = 1). user and domain are NUL-terminated. 0, or
  * VA_ILLEGAL_USERNAME (bad user characters or no domain at all:
  * *defaulted = -1 then), VA_USER_NAME_TOO_LONG, VA_DOMAIN_NAME_TOO_LONG. */
@@ -89,29 +88,13 @@ int vuser_parse_address(stralloc *user, stralloc *domain, int *defaulted, const 
  * domain (also when users/cdb does not exist yet), -1 with errno. */
 int vuser_find_domain(struct vdomain *d, const char *domain);
 
-/* 1 when (s, len) contains only vpopmail's user-name characters. */
+/* 1 when (s, len) contains only vpopmail's user-name characters, '/'
+ * excepted (a user name is a directory name). */
 int vuser_valid_name(const char *s, size_t len);
 
 /* Admin lookup: vauth_getpw, but a missing vpasswd.cdb is first rebuilt
  * from vpasswd (vpopmail's lazy rebuild; admin paths only, never vchkpw).
  * 1, 0, -1 with errno. */
 int vuser_lookup(struct vqpasswd *pw, const char *user, const struct vdomain *d);
-
-/* vpopmail's format_maildirquota: out = normalised quota string
- * ("NOQUOTA", "<n>S", "<n>C", "<n>S,<n>C" or empty). 1, or 0 (ENOMEM). */
-int vuser_quota_normalize(stralloc *out, const char *q, size_t len);
-
-/* Usage of the Maildir under home: bytes and messages (maildirsize when
- * present, else a walk). 1, or -1 with errno. */
-int vuser_usage(const char *home, unsigned long long *bytes, unsigned long *count);
-
-/* Percentage of quota used (max of size and count percentages), or -1
- * for no quota. */
-int vuser_usage_percent(const char *quota, size_t qlen, const char *home);
-
-/* Recreates <home>/Maildir/maildirsize for quota (removed when quota is
- * NOQUOTA or empty). 0 or -1 with errno. */
-int vuser_maildirsize(const char *home, const char *quota, size_t qlen,
-                      unsigned long uid, unsigned long gid);
 
 #endif

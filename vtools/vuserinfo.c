@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "quota.h"
 #include "sa.h"
 #include "usertool.h"
 
@@ -75,13 +76,14 @@ static void lastauth(const struct vqpasswd *pw, const struct vdomain *d)
 
 static void usage_line(const char *label, const struct vqpasswd *pw)
 {
-  stralloc home = {0};
-  int pct;
+  stralloc md = {0}, q = {0};
+  int pct = 0;
   if (pw->quota.len == 7 && !memcmp(pw->quota.s, "NOQUOTA", 7)) { s(label, &pw->quota); return; }
-  if (!stralloc_copy(&home, &pw->dir) || !sa_cstr(&home)) vtool_die_temp("out of memory");
-  pct = vuser_usage_percent(pw->quota.s, pw->quota.len, home.s);
-  printf("%s%d%%\n", label, pct < 0 ? 0 : pct);
-  stralloc_free(&home);
+  if (!stralloc_copy(&md, &pw->dir) || !stralloc_cats(&md, "/Maildir") || !sa_cstr(&md)
+      || !stralloc_copy(&q, &pw->quota) || !sa_cstr(&q)) vtool_die_temp("out of memory");
+  if (quota_percent(md.s, q.s, (uid_t)-1, (gid_t)-1, &pct) < 0) pct = 0;
+  printf("%s%d%%\n", label, pct);
+  stralloc_free(&md); stralloc_free(&q);
 }
 
 static int display(const struct vqpasswd *pw, void *arg)
