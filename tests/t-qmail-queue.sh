@@ -92,6 +92,13 @@ qq 'Fs@x.org\0Tbob@ex.com\0Tfwd@ex.com\0\0'; [ $rc = 71 ] || fail "bob+remote fo
 head -c 2000 /dev/zero | tr '\0' x > "$tmp/big"
 qq 'Fs@x.org\0Tbob@ex.com\0Tcarol@ex.com\0\0' "$tmp/big"; [ $rc = 31 ] || fail "over quota: $rc"
 qq 'Fs@x.org\0Tbob@@\0\0'; [ $rc != 0 ] || fail "bad domain accepted"
+# with notqmail's custom-error pipe on fd 6: exit 82 and the reason
+printf 'Fs@x.org\0Tnobody@ex.com\0\0' > "$tmp/env"
+out=$("$Q" < "$tmp/msg" 6>&1 1< "$tmp/env" 2>/dev/null; echo " rc=$?")
+[ "$out" = "Dnobody@ex.com: Sorry, no mailbox here by that name. (#5.1.1) rc=82" ] || fail "custom error: '$out'"
+printf 'Fs@x.org\0Tfar@remote.example\0\0' > "$tmp/env"
+out=$("$Q" < "$tmp/msg" 6>&1 1< "$tmp/env" 2>/dev/null; echo " rc=$?")
+[ "$out" = "Zfar@remote.example: remote delivery is not available yet (#4.3.0) rc=82" ] || fail "custom temp error: '$out'"
 [ "$(total)" = "$n" ] || fail "a refused message left a copy"
 grep -q 'deferred to=far@remote.example' "$tmp/log" || fail "no log line for the remote recipient"
 printf '| %s/bin/vdelivermail '"''"' delete\n' "$VPOPMAILDIR" > "$D/.qmail-default"

@@ -16,6 +16,8 @@
  *     failure here (a race with the dry run, a disk error) exits 71 or
  *     31 and copies already made stay (qmail's at-least-once rule: a
  *     retry may duplicate, never lose).
+ * A refusal of a recipient is reported with notqmail's custom error
+ * (fd 6, exit 82) when the caller provides it, else with the code.
  * Exit codes as qmail-queue(8): 0 ok, 11 address too long, 31 refused,
  * 51 out of memory, 52 timeout (24 h), 53 write error, 54 read error,
  * 55 configuration unreadable, 71 temporary refusal, 81 internal, 91
@@ -44,12 +46,42 @@
 #include "sa.h"
 #include "str.h"
 
+static int write_all(int fd, const char *s, size_t n);
+
 static void __attribute__((noreturn)) die(int code, const char *event, const char *why)
 {
   log_event(code == 0 ? "info" : "warn", event, "reason", why, "exit", code == 31 ? "31" :
             code == 71 ? "71" : code == 11 ? "11" : code == 91 ? "91" : code == 54 ? "54" :
             code == 53 ? "53" : code == 51 ? "51" : code == 55 ? "55" : "other", (char *)0);
   _exit(code);
+}
+
+/* notqmail's custom error: when fd 6 is a pipe (qmail-smtpd and the
+ * qmail-queue filters open it), write "D<text>" (permanent) or
+ * "Z<text>" (temporary), first line only, control bytes dropped, and
+ * exit 82, so the SMTP reply carries vpopmail's reason (554 user is over
+ * quota). Without that pipe the plain exit code is used. */
+static void __attribute__((noreturn)) refuse(int code, const char *event, const char *why,
+                                             const char *rcpt, const char *text)
+{
+  struct stat st;
+  char buf[400];
+  size_t n = 0, i;
+  if (text && *text && fstat(6, &st) == 0 && S_ISFIFO(st.st_mode)) {
+    buf[n++] = code == 31 ? 'D' : 'Z';
+    if (rcpt) {
+      for (i = 0; rcpt[i] && n < 200; ++i)
+        if ((unsigned char)rcpt[i] >= 0x20 && rcpt[i] != 0x7f) buf[n++] = rcpt[i];
+      buf[n++] = ':'; buf[n++] = ' ';
+    }
+    for (i = 0; text[i] && text[i] != '\n' && n < sizeof buf - 1; ++i)
+      if ((unsigned char)text[i] >= 0x20 && text[i] != 0x7f) buf[n++] = text[i];
+    if (write_all(6, buf, n) == 0) {
+      log_event("warn", event, "reason", why, "exit", "82", (char *)0);
+      _exit(82);
+    }
+  }
+  die(code, event, why);
 }
 
 static void timeout(int sig)
@@ -168,7 +200,8 @@ int main(void)
       case 0:
         log_event("warn", "deferred", "to", rc, "reason",
                   "remote recipient: no outbound queue yet", (char *)0);
-        die(71, "deferred", "remote recipient");
+        refuse(71, "deferred", "remote recipient", rc,
+               "remote delivery is not available yet (#4.3.0)");
       default: break;
     }
   }
@@ -182,11 +215,13 @@ int main(void)
       dlv_address(&c, rc, str_len(rc), &r);
       if (r.code == DLV_PERM) {
         log_event("warn", "refused", "to", rc, "reason", r.text.s, (char *)0);
-        die(31, "refused", pass ? "permanent failure during delivery" : "permanent failure");
+        refuse(31, "refused", pass ? "permanent failure during delivery" : "permanent failure",
+               rc, r.text.s);
       }
       if (r.code == DLV_TEMP) {
         log_event("warn", "deferred", "to", rc, "reason", r.text.s, (char *)0);
-        die(71, "deferred", pass ? "temporary failure during delivery" : "temporary failure");
+        refuse(71, "deferred", pass ? "temporary failure during delivery" : "temporary failure",
+               rc, r.text.s);
       }
       if (pass) log_event("info", "delivered", "to", rc, "from", e.sender.s, (char *)0);
     }
