@@ -10,11 +10,13 @@
  * exactly "qmail-send" as read from /proc/<pid>/cmdline (bounded read);
  * no shell, no ps, no substring match on a command line (vpopmail's
  * `ps | grep` would also signal an editor whose argument mentions
- * qmail-send). */
+ * qmail-send), and only one working under our QMAILDIR (qmail-send runs
+ * in QMAILDIR/queue), so a sandbox never signals the host's qmail. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "assign.h"
@@ -22,6 +24,7 @@
 #include "byte.h"
 #include "cdbmap.h"
 #include "control.h"
+#include "paths.h"
 #include "qmailctl.h"
 #include "sa.h"
 #include "scan.h"
@@ -198,13 +201,33 @@ int qctl_cmdline_is_qmail_send(const char *cmdline, size_t len)
   return a0 - base == sizeof name - 1 && byte_equal(cmdline + base, sizeof name - 1, name);
 }
 
+/* 1 when the process's working directory is under qroot (qmail-send
+ * runs in QMAILDIR/queue); an unreadable cwd counts as "ours" only
+ * outside a sandbox, where vpopmail would signal it too. */
+static int runs_in(const char *pid, size_t plen, const char *qroot)
+{
+  char path[64], cwd[4096];
+  ssize_t n;
+  size_t ql = str_len(qroot);
+  byte_copy(path, 6, "/proc/");
+  byte_copy(path + 6, plen, pid);
+  byte_copy(path + 6 + plen, 5, "/cwd");
+  n = readlink(path, cwd, sizeof cwd - 1);
+  if (n < 0) return !paths_sandboxed();
+  cwd[n] = 0;
+  if ((size_t)n < ql || !byte_equal(cwd, ql, qroot)) return 0;
+  return (size_t)n == ql || cwd[ql] == '/' || (ql && qroot[ql - 1] == '/');
+}
+
 int qctl_hup_qmail_send(void)
 {
   DIR *dir = opendir("/proc");
   struct dirent *de;
   pid_t self = getpid();
   int count = 0;
-  if (!dir) return 0;
+  char *qroot = realpath(paths_qmaildir(), 0);
+  if (!qroot) { if (dir) closedir(dir); return 0; }
+  if (!dir) { free(qroot); return 0; }
   while ((de = readdir(dir))) {
     unsigned long pid;
     char path[64], buf[256];
@@ -221,9 +244,10 @@ int qctl_hup_qmail_send(void)
     got = read(fd, buf, sizeof buf);
     close(fd);
     if (got <= 0) continue;
-    if (qctl_cmdline_is_qmail_send(buf, (size_t)got))
+    if (qctl_cmdline_is_qmail_send(buf, (size_t)got) && runs_in(de->d_name, k, qroot))
       if (kill((pid_t)pid, SIGHUP) == 0) ++count;
   }
   closedir(dir);
+  free(qroot);
   return count;
 }

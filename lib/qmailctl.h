@@ -43,7 +43,10 @@ long qctl_count_lines(const char *name);
 
 /* Sends SIGHUP to every running qmail-send: a process found in /proc
  * whose argv[0] basename is exactly "qmail-send" (never supervise,
- * multilog, svscan, nor this process). Nothing happens when none runs.
+ * multilog, svscan, nor this process) and whose working directory is
+ * under QMAILDIR (qmail-send runs in QMAILDIR/queue; when the cwd cannot
+ * be read it is signalled only outside a sandbox). Nothing happens when
+ * none runs.
  * Returns the number of processes signalled (>= 0). */
 int qctl_hup_qmail_send(void);
 

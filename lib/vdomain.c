@@ -406,9 +406,13 @@ int vdomain_user_count(const struct vdomain *d, unsigned long *count)
 
 /* ---------- valias, file backend ---------- */
 
+/* SECURITY: vpopmail's user characters include '/', so "a/../x@d"
+ * would name a file outside the domain: such names are refused
+ * (EINVAL), as are empty ones. */
 static int valias_file(stralloc *out, const struct vdomain *d, const char *alias)
 {
   size_t i, start;
+  if (!*alias || alias[str_chr(alias, '/')]) { errno = EINVAL; return 0; }
   if (!stralloc_copy(out, &d->dir) || !stralloc_cats(out, "/.qmail-")) return 0;
   start = out->len;
   if (!stralloc_cats(out, alias)) return 0;
@@ -422,7 +426,7 @@ int vdomain_valias_lines(stralloc *out, const struct vdomain *d, const char *ali
   size_t pos = 0;
   int r, e;
   out->len = 0;
-  if (!valias_file(&p, d, alias)) { errno = ENOMEM; return -1; }
+  if (!valias_file(&p, d, alias)) { if (errno != EINVAL) errno = ENOMEM; return -1; }
   r = af_readfile(&t, p.s);
   if (r > 0) {
     while (pos < t.len) {
@@ -502,7 +506,7 @@ int vdomain_valias_insert(const struct vdomain *d, const char *alias, const char
   stralloc p = {0};
   int fd, r = -1, e;
   size_t len = str_len(line);
-  if (!valias_file(&p, d, alias)) { errno = ENOMEM; return -1; }
+  if (!valias_file(&p, d, alias)) { if (errno != EINVAL) errno = ENOMEM; return -1; }
   fd = open(p.s, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd >= 0) {
     fchmod(fd, 0600);
@@ -527,7 +531,7 @@ int vdomain_valias_delete(const struct vdomain *d, const char *alias)
 {
   stralloc p = {0};
   int r;
-  if (!valias_file(&p, d, alias)) { errno = ENOMEM; return -1; }
+  if (!valias_file(&p, d, alias)) { if (errno != EINVAL) errno = ENOMEM; return -1; }
   r = unlink(p.s);
   if (r < 0) r = errno == ENOENT ? 0 : -1;
   else r = 1;

@@ -212,6 +212,9 @@ expect_rc 254 "$B/valias" -Z info@example.com
 expect_rc 0 "$B/valias" -d info@example.com
 [ -e "$D/example.com/.qmail-info" ] && fail "valias -d left the file"
 expect_rc 255 "$B/valias" -s mail.zeta.org
+expect_rc 255 "$B/valias" -i x@y.org 'a/../../evil@example.com'
+err_is "Error: Illegal username"
+ls "$T"/evil* "$D"/.qmail-a* >/dev/null 2>&1 && fail "valias wrote outside the domain"
 
 # --- vdeldomain ---
 expect_rc 0 "$B/vdeldomain"
@@ -282,6 +285,33 @@ grep -qx 'maxaliases: 9' "$T/etc/vlimits.default" || fail "-d did not write vlim
 expect_rc 255 "$B/vmoddomlimits" -d -D
 [ "$(sed -n 1p "$T/out")" = "Default limits must not be deleted. If you really want to do this," ] || fail "-d -D warning"
 expect_rc 255 "$B/vmoddomlimits"
+
+# --- SIGHUP: only a qmail-send running under this QMAILDIR ---
+# (A concurrent run of an older build may HUP any qmail-send on the host,
+# so a wrongly signalled process fails only if it happens three times.)
+alive() { st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null); [ -n "$st" ] && [ "$st" != Z ]; }
+if command -v bash >/dev/null 2>&1; then
+  E=$(mktemp -d /tmp/qv-elsewhere-XXXXXX)
+  mkdir -p "$T/queue"
+  bad=0
+  for try in 1 2 3; do
+    (cd "$T/queue" && exec bash -c 'exec -a qmail-send sleep 30') & p1=$!
+    (cd "$E" && exec bash -c 'exec -a qmail-send sleep 30') & p2=$!
+    (cd "$T/queue" && exec bash -c 'exec -a supervise sleep 30') & p3=$!
+    sleep 0.5
+    expect_rc 0 "$B/vaddaliasdomain" abc.net hup.org
+    sleep 0.5
+    alive $p1 && fail "qmail-send under QMAILDIR was not sent SIGHUP"
+    alive $p3 || fail "a process not named qmail-send was signalled"
+    alive $p2 || bad=$((bad + 1))
+    kill $p1 $p2 $p3 2>/dev/null
+    wait $p1 $p2 $p3 2>/dev/null
+    expect_rc 0 "$B/vdeldomain" hup.org
+    [ $bad -lt $try ] && break
+  done
+  [ $bad -ge 3 ] && fail "a qmail-send outside QMAILDIR was signalled"
+  rmdir "$E"
+fi
 
 # --- rcpthosts 50-line rule, morercpthosts.cdb, -O ---
 for i in $(seq 1 60); do echo "filler$i.test"; done | head -n $((50 - $(wc -l < "$T/control/rcpthosts"))) >> "$T/control/rcpthosts"

@@ -146,6 +146,11 @@ int main(int argc, char **argv)
     die(r);
   }
   is_addr = byte_chr(email.s, email.len, '@') < email.len;
+  /* an alias name is a file name: no '/' (vpopmail's user set allows it) */
+  if (is_addr && (!alias.len || byte_chr(alias.s, alias.len, '/') < alias.len)) {
+    fprintf(stderr, "Error: %s\n", verror_text(VA_ILLEGAL_USERNAME));
+    die(VA_ILLEGAL_USERNAME);
+  }
 
   switch (action) {
   case SELECT:
