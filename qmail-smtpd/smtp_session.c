@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "byte.h"
@@ -159,17 +160,23 @@ static size_t enhlen(const char *p)
   return p[i] == ' ' ? i + 1 : 0;
 }
 
-/* Queues one reply line; r is "NNN x.y.z text" or "NNN text". */
-static void reply(struct smtpd *s, const char *r)
+/* Queues one reply line; r is "NNN x.y.z text" or "NNN text". keep:
+ * the enhanced code stays even without EHLO (chkuser's replies). */
+static void reply_code(struct smtpd *s, const char *r, int keep)
 {
   size_t n = str_len(r);
-  if (!s->esmtp && n > 4 && r[3] == ' ') {
+  if (!keep && !s->esmtp && n > 4 && r[3] == ' ') {
     size_t e = enhlen(r + 4);
     if (!stralloc_catb(&s->out, r, 4) || !stralloc_cats(&s->out, r + 4 + e)) nomem(s);
   } else {
     if (!stralloc_catb(&s->out, r, n)) nomem(s);
   }
   outs(s, "\r\n");
+}
+
+static void reply(struct smtpd *s, const char *r)
+{
+  reply_code(s, r, 0);
 }
 
 static void drop(struct smtpd *s, const char *r, int code)
@@ -252,7 +259,7 @@ static int queue_start(struct smtpd *s)
 {
   const struct smtpd_config *c = s->c;
   if (smtpq_open(&s->q, c->queueprog.s) < 0) {
-    log_event("warn", "qqt-failure", "errno", c->queueprog.s, (char *)0);
+    log_event("warn", "qqt-failure", "prog", c->queueprog.s, "error", strerror(errno), (char *)0);
     return 0;
   }
   s->qopen = 1;
@@ -453,7 +460,7 @@ static void do_rcpt(struct smtpd *s, const char *arg, size_t len)
     }
     r = c->rcptcheck(c->rcptctx, a->s, a->len);
     if (r != SMTPRCPT_OK) {
-      reply(s, r == SMTPRCPT_NOMAILBOX ? R_NOMAILBOX : r == SMTPRCPT_FULL ? R_MBXFULL : R_RCPTTEMP);
+      reply_code(s, r == SMTPRCPT_NOMAILBOX ? R_NOMAILBOX : r == SMTPRCPT_FULL ? R_MBXFULL : R_RCPTTEMP, 1);
       return;
     }
   }

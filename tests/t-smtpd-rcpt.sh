@@ -37,7 +37,7 @@ check() {
 }
 IN='MAIL FROM:<a@b>\r\nRCPT TO:<joe@example.org>\r\nRCPT TO:<JOE-ext@Example.ORG>\r\nRCPT TO:<info@example.org>\r\nRCPT TO:<sales-x@example.org>\r\nRCPT TO:<nobody@example.org>\r\nRCPT TO:<postmaster@alias.example>\r\nRCPT TO:<nobody@alias.example>\r\nRCPT TO:<nobody@catch.example>\r\nRCPT TO:<nobody@other.example>\r\n'
 OK='250 ok\r\n'
-NO='550 sorry, no mailbox here by that name (chkuser)\r\n'
+NO='550 5.1.1 sorry, no mailbox here by that name (chkuser)\r\n'
 
 # knob off: everything accepted (stock qmail)
 "$B/qmail-newrcpt" || { echo "FAIL qmail-newrcpt"; fail=1; }
