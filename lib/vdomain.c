@@ -222,7 +222,9 @@ int vdomain_add(const char *domain, const struct vdomain_opts *o)
   if (mkdir(base.s, 0750) == 0) own(base.s, uid, gid);
   else if (errno != EEXIST) { r = VA_CAN_NOT_MAKE_DOMAINS_DIR; goto done; }
   if (!join3(&dc, base.s, "/.dir-control", 0)) goto done;
-  if (dirhash_alloc(base.s, dc.s, 0, uid, gid, &bucket) < 0) { r = VA_COULD_NOT_UPDATE_FILE; goto done; }
+  /* only root can give files away; others leave them as created */
+  if (dirhash_alloc(base.s, dc.s, 0, geteuid() == 0 ? uid : (uid_t)-1,
+                    geteuid() == 0 ? gid : (gid_t)-1, &bucket) < 0) { r = VA_COULD_NOT_UPDATE_FILE; goto done; }
   counted = 1;
   if (!stralloc_copy(&ddir, &base) || !stralloc_append(&ddir, "/")) goto done;
   if (bucket.len && (!stralloc_cat(&ddir, &bucket) || !stralloc_append(&ddir, "/"))) goto done;

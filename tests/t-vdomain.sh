@@ -45,6 +45,8 @@ EOF
 }
 U=$(id -u); G=$(id -g)
 D=$T/domains
+# -i/-g ids: foreign ones when root can give files away, else our own
+if [ "$U" = 0 ]; then IU=1234; IG=2345; else IU=$U; IG=$G; fi
 
 # --- usage, bad names, missing ids ---
 expect_rc 0 "$B/vadddomain"
@@ -99,10 +101,10 @@ out_is "Error: Domain already exists"
 # sorted insert (key: last two labels first), knob qmaildefault
 echo bounce-no-mailbox > "$T/control/qmaildefault"
 expect_rc 0 "$B/vadddomain" mail.zeta.org pw
-expect_rc 0 "$B/vadddomain" -i 1234 -g 2345 abc.net pw
+expect_rc 0 "$B/vadddomain" -i $IU -g $IG abc.net pw
 rm -f "$T/control/qmaildefault"
 file_is "$D/mail.zeta.org/.qmail-default" "| $T/bin/vdelivermail '' bounce-no-mailbox"
-file_is "$T/users/assign" "+abc.net-:abc.net:1234:2345:$D/abc.net:-::
+file_is "$T/users/assign" "+abc.net-:abc.net:$IU:$IG:$D/abc.net:-::
 +example.com-:example.com:$U:$G:$D/example.com:-::
 +mail.zeta.org-:mail.zeta.org:$U:$G:$D/mail.zeta.org:-::
 ."
@@ -166,8 +168,8 @@ alias: alias.net
 alias: alias2.net"
 expect_rc 0 "$B/vdominfo" -n -u -g -d -t -r abc.net
 out_is "abc.net
-1234
-2345
+$IU
+$IG
 $D/abc.net
 1
 abc.net"
