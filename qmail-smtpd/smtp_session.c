@@ -73,8 +73,6 @@ static const char R_CONTROLS[] = "421 4.3.0 unable to read controls (#4.3.0)";
 static const char R_ERRORS[] = "421 4.7.0 too many errors, closing connection (#4.7.0)";
 static const char R_BDATSYNTAX[] = "501 5.5.4 malformed BDAT, closing connection (#5.5.4)";
 
-#define MAXHOPS 100
-
 enum { ST_INIT = 1, ST_MAIL = 2, ST_RCPT = 4, ST_BDAT = 8 };
 #define ST_ANY (ST_INIT | ST_MAIL | ST_RCPT | ST_BDAT)
 #define ST_IDLE (ST_INIT | ST_MAIL | ST_RCPT)
@@ -305,7 +303,7 @@ static void finish(struct smtpd *s)
   const char *text;
   char num[40];
   s->qopen = 0;
-  if (s->d.hops >= MAXHOPS) {
+  if (s->d.hops >= s->c->maxhops) {
     smtpq_abort(&s->q);
     reply(s, R_HOPS);
   } else if (s->toobig) {
@@ -662,6 +660,8 @@ int smtpd_config_load(struct smtpd_config *c)
   if (c->linemax < SMTPLINE_DEFAULT_MAX) c->linemax = SMTPLINE_DEFAULT_MAX;
   if (c->linemax > 65536) c->linemax = 65536;
   if (ctl_readint(&c->maxerrors, "smtpmaxerrors", 10) < 0) return -1;
+  if (ctl_readint(&c->maxhops, "smtpmaxhops", 100) < 0) return -1;
+  if (!c->maxhops) c->maxhops = 100;
   if (ctl_readflag(&flag, "smtpallowbarelf", 0) < 0) return -1;
   c->allow_barelf = flag || getenv("ALLOW_BARELF");
   c->relayclient = getenv("RELAYCLIENT");

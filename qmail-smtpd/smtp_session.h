@@ -24,6 +24,7 @@ struct smtpd_config {
   unsigned long maxrcpt;   /* 0: no limit */
   unsigned long linemax;   /* command line bytes, CRLF included */
   unsigned long maxerrors; /* protocol errors before 421; 0: no limit */
+  unsigned long maxhops;   /* Received/Delivered lines refused (qmail: 100) */
   int allow_barelf;
   const char *relayclient; /* NULL: not set */
   const char *remoteip, *remotehost, *remoteinfo, *local, *localip;

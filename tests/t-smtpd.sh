@@ -216,6 +216,24 @@ check qq-exec "451 unable to exec qq (#4.3.0)\r\n" "$T/r"
 reset
 { printf "$PRE"; i=0; while [ $i -lt 100 ]; do printf 'Received: x\r\n'; i=$((i + 1)); done; printf '\r\nb\r\n.\r\n'; } | smtp | tail -n 1 > "$T/r"
 check hops "554 too many hops, this message is looping (#5.4.6)\r\n" "$T/r"
+echo 3 > "$Q/control/smtpmaxhops"
+printf "$PRE"'Received: 1\r\nDelivered-To: 2\r\n\r\nx\r\n.\r\n' | smtp | tail -n 1 | sed 's/ok [0-9]* qp [0-9]*/ok/' > "$T/r"
+check hops-knob-under "250 ok\r\n" "$T/r"
+printf "$PRE"'Received: 1\r\nDelivered-To: 2\r\nreceived: 3\r\n\r\nx\r\n.\r\n' | smtp | tail -n 1 > "$T/r"
+check hops-knob "554 too many hops, this message is looping (#5.4.6)\r\n" "$T/r"
+rm "$Q/control/smtpmaxhops"
+
+# BDAT over databytes; HELO equal to TCPREMOTEHOST: no "(HELO ...)"
+echo 5 > "$Q/control/databytes"
+reset
+printf 'EHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<u@example.org>\r\nBDAT 4\r\n1234BDAT 4 LAST\r\n5678NOOP\r\n' | smtp | sed 1,10d > "$T/r"
+check bdat-databytes "250 2.0.0 ok\r\n552 5.3.4 sorry, that message size exceeds my databytes limit (#5.3.4)\r\n250 2.0.0 ok\r\n" "$T/r"
+[ -z "$(find "$T/out" -name 'env*' -size +0c)" ] && echo "ok   bdat-databytes-not-queued" || { echo "FAIL bdat-databytes-queued"; fail=1; }
+rm "$Q/control/databytes"
+reset
+printf 'HELO CLIENT.example\r\n'"$PRE"'x\r\n.\r\n' | smtp > /dev/null
+head -n 1 "$T/out/msg0" > "$T/m"
+check received-samehelo 'Received: from client.example (192.0.2.7)\n' "$T/m"
 
 # line length: 512 with CRLF accepted, 513 refused; error limit
 l510=$(head -c 505 /dev/zero | tr '\0' a)
