@@ -31,9 +31,30 @@ if [ "$(id -u)" = 0 ] && [ -n "$QV_REAL_SETUP" ]; then
   make -s -C "$QV_SRC" setup $san >"$tmp/log" 2>&1 || { cat "$tmp/log"; fail "real setup failed"; }
   id vpopmail >/dev/null 2>&1 || fail "user vpopmail not created"
   for p in $(make -s -C "$QV_SRC" --no-print-directory print-setuid-progs); do
-    set -- $(stat -c '%a %U' /home/vpopmail/bin/"$p")
-    [ "$1 $2" = "4711 vpopmail" ] || fail "$p is $1 $2, want 4711 vpopmail"
+    f=/home/vpopmail/bin/$p; [ -f "$f" ] || f=/var/qmail/bin/$p
+    set -- $(stat -c '%a %U %G' "$f")
+    [ "$1 $2 $3" = "6711 vpopmail vchkpw" ] || fail "$p is $1 $2 $3, want 6711 vpopmail vchkpw"
   done
   [ "$(stat -c %U /home/vpopmail/domains)" = vpopmail ] || fail "domains not owned by vpopmail"
+  # The installed setuid vchkpw ignores QMAILDIR/VPOPMAILDIR: a caller's own
+  # tree with a known password must not log in through it.
+  mkdir -p "$tmp/evil/q/users" "$tmp/evil/v/domains/evil.test/u"
+  d="$tmp/evil/v/domains/evil.test"
+  printf '+evil.test-:evil.test:%s:%s:%s:-::\n.\n' "$(id -u nobody)" "$(id -g nobody)" "$d" \
+    > "$tmp/evil/q/users/assign"
+  printf 'u:{PLAIN}pw:1:0:u:%s/u:NOQUOTA\n' "$d" > "$d/vpasswd"
+  QMAILDIR="$tmp/evil/q" VPOPMAILDIR="$tmp/evil/v" "$QV_BUILD/bin/qmail-newu"
+  printf '+1,27:u->{PLAIN}pw:1:0:u:%s/u:NOQUOTA\n\n' "$d" | sed "s/+1,27/+1,$(( $(printf '{PLAIN}pw:1:0:u:%s/u:NOQUOTA' "$d" | wc -c) ))/" |
+    python3 "$QV_SRC/tests/lib/cdbmake.py" "$d/vpasswd.cdb"
+  cp "$QV_BUILD/bin/vchkpw" "$tmp/vchkpw-plain"
+  chmod -R a+rX "$tmp"
+  printf 'u@evil.test\0pw\0\0' > "$tmp/in"
+  # control: the same tree logs in through the unprivileged build
+  runuser -u nobody -- env QMAILDIR="$tmp/evil/q" VPOPMAILDIR="$tmp/evil/v" VCHKPW_SERVICE=smtp \
+    "$tmp/vchkpw-plain" /bin/true 3< "$tmp/in" 2>/dev/null || fail "fixture does not log in (control)"
+  runuser -u nobody -- env QMAILDIR="$tmp/evil/q" VPOPMAILDIR="$tmp/evil/v" VCHKPW_SERVICE=smtp \
+    /home/vpopmail/bin/vchkpw /bin/true 3< "$tmp/in" 2>/dev/null
+  rc=$?
+  [ $rc != 0 ] || fail "setuid vchkpw honoured a caller's QMAILDIR/VPOPMAILDIR"
 fi
 exit 0
