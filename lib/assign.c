@@ -234,9 +234,16 @@ int assign_file_insert(const char *path, const char *line, size_t llen, int ftyp
   stralloc old = {0}, out = {0};
   int resorted = 0, r = -1, e;
 
+  size_t klen = byte_chr(line, llen, ':');
+  int prefix = klen < llen;
+  stralloc kept = {0};
+
+  if (prefix) ++klen;  /* the key includes its ':' */
   if (af_begin(&af, path, 0, 0644) < 0) return -1;
   if (af_readfile(&old, path) < 0) { e = errno; af_abort(&af); errno = e; goto done; }
-  if (!assign_lines_insert(&out, old.s, old.len, line, llen, ftype, &resorted)) {
+  /* an entry with the same key is replaced, so adding twice is harmless */
+  if (assign_lines_remove(&kept, old.s, old.len, line, klen, prefix) < 0
+      || !assign_lines_insert(&out, kept.s, kept.len, line, llen, ftype, &resorted)) {
     af_abort(&af);
     errno = ENOMEM;
     goto done;
@@ -246,6 +253,7 @@ int assign_file_insert(const char *path, const char *line, size_t llen, int ftyp
     fprintf(stderr, "NOTICE: Out of order entries found in %s\n   Sorting...\n\n", path);
 done:
   e = errno;
+  stralloc_free(&kept);
   stralloc_free(&old);
   stralloc_free(&out);
   errno = e;

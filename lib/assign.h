@@ -64,7 +64,10 @@ long assign_lines_remove(stralloc *out, const char *text, size_t tlen,
                          const char *line, size_t llen, int prefix);
 
 /* Rewrites file path with line inserted (assign_lines_insert) under the
- * atomicfile.h protocol, mode 0644. A missing file is created (for
+ * atomicfile.h protocol, mode 0644. Lines with the same key are replaced
+ * first (the key: the text up to and including the first ':' when line
+ * has one, e.g. "+dom-:" or "dom:", else the whole line), so adding an
+ * entry twice leaves one line. A missing file is created (for
  * ASSIGN_FT_ASSIGN as "line\n.\n"). On a re-sort prints vpopmail's
  * "NOTICE: Out of order entries found in <path>\n   Sorting...\n\n" on
  * stderr. 0, or -1 with errno. */

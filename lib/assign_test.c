@@ -130,6 +130,17 @@ int main(void)
   CHECK(cdbmap_lookup(path, "", 0, &v, 0) == 1);
   CHECK_SA(v, "-");
 
+  /* adding again replaces the line: no duplicate */
+  CHECK(assign_add("alias.org", "example.com", 89, 89, "/home/vpopmail/domains/example.com") == 0);
+  snprintf(path, sizeof path, "%s/users/assign", dir);
+  CHECK(af_readfile(&text, path) == 1);
+  CHECK_SA(text,
+           "+mail.abc.net-:mail.abc.net:1000:1001:/v/domains/mail.abc.net:-::\n"
+           "+alias.org-:example.com:89:89:/home/vpopmail/domains/example.com:-::\n"
+           "+example.com-:example.com:89:89:/home/vpopmail/domains/example.com:-::\n"
+           ".\n");
+  snprintf(path, sizeof path, "%s/users/cdb", dir);
+
   /* lookup */
   CHECK(assign_lookup(&d, "ALIAS.org", 9) == 1);
   CHECK_SA(d.name, "alias.org");

@@ -33,6 +33,7 @@ int main(void)
   CHECK(qctl_rcpthosts_add("b.org", 0) == 0);
   CHECK(qctl_rcpthosts_add("a.org", 0) == 0);
   CHECK(qctl_rcpthosts_add("www.a.org", 0) == 0);
+  CHECK(qctl_rcpthosts_add("a.org", 0) == 0);  /* again: still one line */
   CHECK(af_readfile(&text, p("rcpthosts")) == 1);
   CHECK_SA(text, "a.org\nwww.a.org\nb.org\n");
   {
@@ -91,6 +92,7 @@ int main(void)
   /* virtualdomains and locals */
   CHECK(qctl_virtualdomains_add("x.org") == 0);
   CHECK(qctl_virtualdomains_add("mail.a.org") == 0);
+  CHECK(qctl_virtualdomains_add("x.org") == 0);
   CHECK(af_readfile(&text, p("virtualdomains")) == 1);
   CHECK_SA(text, "mail.a.org:mail.a.org\nx.org:x.org\n");
   CHECK(qctl_virtualdomains_remove("x.org") == 1);
