@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "atomicfile.h"
@@ -106,10 +107,25 @@ int cdbmap_write_add(struct cdbmap_writer *w, const char *key, size_t klen, cons
   return 1;
 }
 
+/* libowfat's cdb_make_finish frees the hash table but not the list of
+ * hash/position blocks; free them so a long-lived writer does not leak. */
+static void free_hplist(struct cdb_make *cm)
+{
+  struct cdb_hplist *x = cm->head;
+  while (x) {
+    struct cdb_hplist *next = x->next;
+    free(x);
+    x = next;
+  }
+  cm->head = 0;
+}
+
 int cdbmap_write_commit(struct cdbmap_writer *w)
 {
   int saved;
-  if (cdb_make_finish(&w->cm) < 0) goto fail;
+  int r = cdb_make_finish(&w->cm);
+  free_hplist(&w->cm);
+  if (r < 0) goto fail;
   if (fsync(w->fd) < 0) goto fail;
   if (close(w->fd) < 0) { w->fd = -1; goto fail; }
   w->fd = -1;
@@ -128,6 +144,7 @@ fail:
 void cdbmap_write_abort(struct cdbmap_writer *w)
 {
   int saved = errno;
+  if (w->fd >= 0) free_hplist(&w->cm);
   if (w->fd >= 0) close(w->fd);
   if (w->tmp.s) unlink(w->tmp.s);
   w->fd = -1;
