@@ -21,6 +21,7 @@
  * copied unchanged when rewriting. lastauth is opened with O_NOFOLLOW
  * so a user cannot redirect the write through a symlink in his home. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -77,7 +78,16 @@ static int write_cdb(const struct vdomain *d, const char *text, size_t len)
         goto fail;
     pos = e + 1;
   }
-  return cdbmap_write_commit(&w) < 0 ? -1 : 1;
+  /* cdbmap_write_commit without its directory fsync: vpasswd's rename
+   * in the same directory follows and af_commit fsyncs the directory
+   * once for both (one fsync less per write) */
+  if (cdb_make_finish(&w.cm) < 0 || fsync(w.fd) < 0) goto fail;
+  if (close(w.fd) < 0) { w.fd = -1; goto fail; }
+  w.fd = -1;
+  if (rename(w.tmp.s, w.path.s) < 0) goto fail;
+  stralloc_free(&w.path);
+  stralloc_free(&w.tmp);
+  return 1;
 fail:
   { int saved = errno; cdbmap_write_abort(&w); errno = saved; }
   return -1;
