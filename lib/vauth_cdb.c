@@ -12,9 +12,9 @@
  * written by root. A write by anyone but root or the domain's uid is
  * refused with VA_BAD_UID, as vpopmail does.
  *
- * Fast path: adding a user whose name sorts after every existing line
- * (bulk imports in order) appends instead of copying the text twice;
- * the cdb is still rebuilt in full, so its semantics never change.
+ * Adding a user whose name sorts after every line appends to the text
+ * in memory instead of copying it; the cdb is still rebuilt in full, so
+ * its semantics never change.
  *
  * SECURITY: vpasswd may have been edited by hand: lines are parsed by
  * lib/vpasswd.c (fuzzed); malformed lines are skipped when listing and
@@ -177,47 +177,31 @@ struct edit_add { const struct vqpasswd *pw; };
 static int edit_add(stralloc *out, stralloc *old, void *arg)
 {
   const struct vqpasswd *pw = ((struct edit_add *)arg)->pw;
-  size_t pos = 0, at = old->len, lastname = 0, lastlen = 0;
-  int have_last = 0;
+  size_t pos = 0, at = old->len;
   stralloc line = {0};
+  int ret = 0;
   if (!vpw_fmt_line(&line, pw)) return VA_MEMORY_ALLOC_ERR;
-
-  /* fast path: the new name sorts after the last line */
-  if (old->len) {
-    size_t e = old->len - 1, s = e;
-    while (s > 0 && old->s[s - 1] != '\n') --s;
-    lastname = s; lastlen = vpw_line_name(old->s + s, e - s); have_last = 1;
-  }
-  if (!have_last || name_cmp(pw->name.s, pw->name.len, old->s + lastname, lastlen) > 0) {
-    /* still refuse a duplicate hidden earlier in an unsorted file */
-    while (pos < old->len) {
-      size_t e = pos + byte_chr(old->s + pos, old->len - pos, '\n');
-      size_t n = vpw_line_name(old->s + pos, e - pos);
-      if (n == pw->name.len && byte_equal(old->s + pos, n, pw->name.s)) {
-        sa_wipe(&line); return VA_USERNAME_EXISTS;
-      }
-      pos = e + 1;
-    }
-    /* reuse old's buffer: out takes it over */
-    *out = *old; old->s = 0; old->len = old->a = 0;
-    if (!stralloc_catb(out, line.s, line.len)) { sa_wipe(&line); return VA_MEMORY_ALLOC_ERR; }
-    sa_wipe(&line);
-    return 0;
-  }
+  /* vpopmail's insert: before the first line whose name is greater
+   * (in a hand-edited, unsorted file too); refuse a duplicate anywhere */
   while (pos < old->len) {
     size_t e = pos + byte_chr(old->s + pos, old->len - pos, '\n');
     size_t n = vpw_line_name(old->s + pos, e - pos);
     int c = name_cmp(pw->name.s, pw->name.len, old->s + pos, n);
-    if (c == 0) { sa_wipe(&line); return VA_USERNAME_EXISTS; }
+    if (c == 0) { ret = VA_USERNAME_EXISTS; goto done; }
     if (c < 0 && at == old->len) at = pos;
     pos = e + 1;
   }
-  if (!stralloc_copyb(out, old->s, at) || !stralloc_catb(out, line.s, line.len) ||
-      !stralloc_catb(out, old->s + at, old->len - at)) {
-    sa_wipe(&line); return VA_MEMORY_ALLOC_ERR;
+  if (at == old->len) {
+    /* appending: take old's buffer over instead of copying it */
+    *out = *old; old->s = 0; old->len = old->a = 0;
+    if (!stralloc_catb(out, line.s, line.len)) ret = VA_MEMORY_ALLOC_ERR;
+  } else if (!stralloc_copyb(out, old->s, at) || !stralloc_catb(out, line.s, line.len) ||
+             !stralloc_catb(out, old->s + at, old->len - at)) {
+    ret = VA_MEMORY_ALLOC_ERR;
   }
+done:
   sa_wipe(&line);
-  return 0;
+  return ret;
 }
 
 /* Replace (line != NULL) or remove the line named (name, nlen). */

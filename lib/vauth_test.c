@@ -149,6 +149,22 @@ int main(void)
   names.len = 0;
   CHECK(vauth_listusers(&dom, count_cb, &names) == 0);
   CHECK_SA(names, "alice,bobby,carol,hand,zz,");
+  /* an unsorted (hand-edited) file: insert before the first greater name,
+   * not after the last line */
+  paths_join(&path, root, "vpasswd");
+  {
+    int fd = open(path.s, O_WRONLY | O_APPEND);
+    const char *l = "aaa:hh:1:0:aaa:/x/aaa:NOQUOTA\n";
+    CHECK(fd >= 0 && write(fd, l, strlen(l)) == (ssize_t)strlen(l));
+    close(fd);
+  }
+  mkpw(&pw, "bo", "h");
+  CHECK(vauth_adduser(&pw, &dom) == 0);
+  names.len = 0;
+  CHECK(vauth_listusers(&dom, count_cb, &names) == 0);
+  CHECK_SA(names, "alice,bo,bobby,carol,hand,zz,aaa,");
+  mkpw(&pw, "aaa", "h");
+  CHECK(vauth_adduser(&pw, &dom) == VA_USERNAME_EXISTS);
 
   /* lastauth */
   CHECK(vauth_getpw(&got, "alice", &dom) == 1);

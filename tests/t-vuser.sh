@@ -36,6 +36,7 @@ EOT
 fi
 echo "| $VPOPMAILDIR/bin/vdelivermail '' delete" > "$D/.qmail-default"
 
+H0='$1$abcdefgh$Ezy/7289va/MMoQrtJIRM1'
 # run TOOL ARGS... : $rc, stdout+stderr in $tmp/out
 run() { "$B/$@" > "$tmp/out" 2>&1; rc=$?; }
 expect() { want=$1; shift; run "$@"; [ "$rc" = "$want" ] || fail "$*: exit $rc, want $want"; }
@@ -245,6 +246,13 @@ printf 'joe@example.com\nbadpass9\n' | "$B/vchangepw" > "$tmp/out" 2>&1; rc=$?
 [ $rc = 3 ] || fail "vchangepw wrong password: exit $rc"
 grep -q "Error: authentication failed!" "$tmp/out" || fail "vchangepw message"
 grep -q badpass9 "$tmp/out" && fail "password in output"
+
+# ---- concurrent adds serialise on .vpasswd.lock: none is lost
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do "$B/vadduser" -e "$H0" "par$i@example.com" > /dev/null 2>&1 & done
+wait
+[ "$(grep -c '^par' "$D/vpasswd")" = 12 ] || fail "concurrent adds lost users"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do login "par$i@example.com" 's3cret pw' || fail "par$i not in vpasswd.cdb"; done
+grep "^par" "$D/vpasswd" | cut -d: -f1 > "$tmp/names"; LC_ALL=C sort -c "$tmp/names" || fail "vpasswd not sorted after concurrent adds"
 
 # ---- a vpopmail 5.4-style domain written by hand
 H='$1$abcdefgh$Ezy/7289va/MMoQrtJIRM1'
