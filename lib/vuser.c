@@ -3,9 +3,10 @@
  * Invariants: a user exists iff its vpasswd record exists; the home
  * directory is created before the record and removed after it, so a
  * failed add leaves no record and a failed delete leaves the mailbox.
- * Hash buckets follow vpopmail's .dir-control odometer exactly
- * (<domaindir>/.dir-control, 8 lines) so trees written by vpopmail and
- * by qvmail interleave; freed buckets go to .dir_control_free (5.6).
+ * Hash buckets come from lib/dirhash.c (vpopmail's .dir-control
+ * odometer, byte-compatible), so trees written by vpopmail and by qvmail
+ * interleave; freed buckets go to .dir_control_free (5.6). Quota
+ * strings and maildirsize are lib/quota.c's, limits lib/vlimits.c's.
  * Passwords are hashed with lib/pwhash.c and wiped after use; the clear
  * copy is stored only when control/clearpasswords is on.
  *
