@@ -10,6 +10,7 @@
  * (fuzz/vpasswd.c). The record holds a password hash and possibly a
  * clear password: vpw_free wipes both. */
 #include <errno.h>
+#include <string.h>
 #include "byte.h"
 #include "scan.h"
 #include "str.h"
@@ -109,10 +110,11 @@ int vpw_parse_value(struct vqpasswd *pw, const char *name, size_t nlen,
 
 size_t vpw_line_name(const char *line, size_t len)
 {
-  size_t i;
-  for (i = 0; i < len; ++i)
-    if (line[i] == ':' || line[i] == '\n') break;
-  return i;
+  const char *c = len ? memchr(line, ':', len) : 0;
+  const char *n;
+  size_t i = c ? (size_t)(c - line) : len;
+  n = i ? memchr(line, '\n', i) : 0;
+  return n ? (size_t)(n - line) : i;
 }
 
 int vpw_parse_line(struct vqpasswd *pw, const char *line, size_t len)
