@@ -14,7 +14,12 @@
 # to logins at once, as vpopmail guarantees.
 : "${QV_BUILD:?}" "${QV_SRC:?}"
 n=${BENCH_USERS:-10000}
-tmp=$(mktemp -d) || exit 111
+# BENCH_DIR: where the tree lives (default: $TMPDIR or /tmp). The root
+# file system of the development VM is ext4 mounted with -o discard, so
+# every rename over the old vpasswd/vpasswd.cdb also trims their blocks;
+# tests/bench/run runs this once on /tmp and once on tmpfs (/dev/shm) to
+# separate the program's cost from the disk's.
+tmp=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/qv-bench.XXXXXX") || exit 111
 trap 'rm -rf "$tmp"' EXIT
 export QMAILDIR="$tmp/q" VPOPMAILDIR="$tmp/v"
 unset VPOPMAIL_DOMAIN
@@ -36,6 +41,7 @@ while [ $i -le $n ]; do
 done
 end=$(date +%s.%N)
 secs=$(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }')
-echo "vadduser: $n users in $secs s"
+fs=$(df -T "$tmp" | awk 'NR == 2 { print $2 }')
+echo "vadduser: $n users in $secs s (tree on $fs)"
 lines=$(wc -l < "$VPOPMAILDIR/domains/bench.test/vpasswd")
 echo "vpasswd lines: $lines, vpasswd.cdb bytes: $(wc -c < "$VPOPMAILDIR/domains/bench.test/vpasswd.cdb")"
