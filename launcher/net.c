@@ -127,3 +127,10 @@ size_t net_addr(const struct sockaddr_storage *sa, unsigned char ip[16],
   text[n] = '\0';
   return n;
 }
+
+size_t net_text6(const unsigned char ip[16], char text[NET_IPTEXT])
+{
+  size_t n = fmt_ip6(text, (const char *)ip);
+  text[n] = '\0';
+  return n;
+}

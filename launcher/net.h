@@ -36,4 +36,9 @@ int net_listen6(const unsigned char ip[16], unsigned short port, int backlog);
 size_t net_addr(const struct sockaddr_storage *sa, unsigned char ip[16],
                 char text[NET_IPTEXT], unsigned short *port, int *is6);
 
+/* The IPv6 text of a 16-byte address, v4-mapped ones as ::ffff:a.b.c.d
+ * (the TCP6REMOTEIP form of tcpserver's IPv6 patch). NUL-terminated,
+ * length returned. Pure. */
+size_t net_text6(const unsigned char ip[16], char text[NET_IPTEXT]);
+
 #endif

@@ -20,6 +20,13 @@
 
 #define USAGE "qvtcpserver [-46] [-c limit] [-C per-ip-limit] [-x rules.cdb] [-X] [-B banner] [-m refusal] [-u uid] [-g gid] [-U] [-l localname] [-HhRrPpoOdD] [-v|-q|-Q] [-b backlog] [-1] host port prog..."
 
+/* errno as its symbolic name (EMFILE), one token for log lines. */
+static const char *errname(int e)
+{
+  const char *n = strerrorname_np(e);
+  return n ? n : "unknown";
+}
+
 static void die_usage(void)
 {
   log_event("fatal", "usage", "usage", USAGE, (char *)0);
@@ -28,7 +35,7 @@ static void die_usage(void)
 
 static void die_fatal(const char *event, const char *what)
 {
-  log_event("fatal", event, "arg", what, "error", strerror(errno), (char *)0);
+  log_event("fatal", event, "arg", what, "error", errname(errno), (char *)0);
   _exit(111);
 }
 

@@ -39,6 +39,13 @@
 #define ACCEPT_BATCH 32
 #define BACKOFF_MS 1000
 
+/* errno as its symbolic name (EMFILE), one token for log lines. */
+static const char *errname(int e)
+{
+  const char *n = strerrorname_np(e);
+  return n ? n : "unknown";
+}
+
 static int sigpipe_fd[2] = { -1, -1 };
 static volatile sig_atomic_t got_term;
 
@@ -107,7 +114,7 @@ static void fmt_num(char buf[FMT_ULONG], unsigned long n)
 
 static void log_errno(const struct server_conf *c, const char *event, int err)
 {
-  if (c->verbosity >= 1) log_event("warn", event, "error", strerror(err), (char *)0);
+  if (c->verbosity >= 1) log_event("warn", event, "error", errname(err), (char *)0);
 }
 
 static void reap(const struct server_conf *c, struct iplimit *kids)
@@ -155,6 +162,7 @@ struct conn {
   int fd;
   unsigned char rip[16];
   char ripx[NET_IPTEXT], lipx[NET_IPTEXT];
+  char rip6x[NET_IPTEXT], lip6x[NET_IPTEXT];   /* TCP6* forms */
   unsigned short rport, lport;
   int r6, l6;
 };
@@ -183,16 +191,18 @@ static void child(const struct server_conf *c, const struct conn *k,
   else unsetenv("TCPLOCALHOST");
   unsetenv("TCPREMOTEHOST");
   unsetenv("TCPREMOTEINFO");
-  if (ok && k->r6) {
-    ok = setenv("TCP6LOCALIP", k->lipx, 1) == 0 && setenv_num("TCP6LOCALPORT", k->lport)
-         && setenv("TCP6REMOTEIP", k->ripx, 1) == 0 && setenv_num("TCP6REMOTEPORT", k->rport);
-  } else {
-    unsetenv("TCP6LOCALIP"); unsetenv("TCP6LOCALPORT");
-    unsetenv("TCP6REMOTEIP"); unsetenv("TCP6REMOTEPORT");
-  }
+  /* the IPv6 patch of tcpserver also sets TCP6* for every client, IPv4
+   * ones in ::ffff:a.b.c.d form */
+  if (ok)
+    ok = setenv("TCP6LOCALIP", k->lip6x, 1) == 0 && setenv_num("TCP6LOCALPORT", k->lport)
+         && setenv("TCP6REMOTEIP", k->rip6x, 1) == 0 && setenv_num("TCP6REMOTEPORT", k->rport);
+  if (ok && c->localname) ok = setenv("TCP6LOCALHOST", c->localname, 1) == 0;
+  else unsetenv("TCP6LOCALHOST");
+  unsetenv("TCP6REMOTEHOST");
+  unsetenv("TCP6REMOTEINFO");
   if (ok && rule->len) ok = rules_setenv(rule->s, rule->len);
   if (!ok) {
-    log_event("warn", "env-failed", "error", strerror(errno), (char *)0);
+    log_event("warn", "env-failed", "error", errname(errno), (char *)0);
     _exit(111);
   }
   if (c->banner && *c->banner) {
@@ -204,7 +214,7 @@ static void child(const struct server_conf *c, const struct conn *k,
     }
   }
   execvp(c->prog[0], c->prog);
-  log_event("fatal", "exec-failed", "prog", c->prog[0], "error", strerror(errno), (char *)0);
+  log_event("fatal", "exec-failed", "prog", c->prog[0], "error", errname(errno), (char *)0);
   _exit(111);
 }
 
@@ -253,6 +263,8 @@ static int handle(const struct server_conf *c, struct iplimit *kids, int fd,
     return 1;
   }
   net_addr(&local, lip, k.lipx, &k.lport, &k.l6);
+  net_text6(k.rip, k.rip6x);
+  net_text6(lip, k.lip6x);
   fmt_num(pb, k.rport);
 
   rule->len = 0;
@@ -261,11 +273,11 @@ static int handle(const struct server_conf *c, struct iplimit *kids, int fd,
     if (r < 0) {
       e = errno;
       if (c->verbosity >= 1)
-        log_event("warn", "rules-unreadable", "file", c->rules, "error", strerror(e), "ip", k.ripx, (char *)0);
+        log_event("warn", "rules-unreadable", "file", c->rules, "error", errname(e), "ip", k.ripx, (char *)0);
       rule->len = 0;
       refusal_text(c, rule, &msg, &msglen);
       refuse(fd, msg, msglen);
-      return e != ENOMEM;
+      return !(e == ENOMEM || e == EMFILE || e == ENFILE);
     }
     if (r == 0) rule->len = 0;
   }
@@ -337,7 +349,7 @@ int server_run(const struct server_conf *c, const int *lfd, size_t nlfd)
     return 111;
   }
   if (!setup_signals()) {
-    log_event("fatal", "signals", "error", strerror(errno), (char *)0);
+    log_event("fatal", "signals", "error", errname(errno), (char *)0);
     return 111;
   }
   while (!got_term) {

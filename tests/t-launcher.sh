@@ -49,7 +49,7 @@ import socket, sys
 def conn(src, dst, port):
     fam = socket.AF_INET6 if ':' in dst else socket.AF_INET
     s = socket.socket(fam)
-    s.settimeout(5)
+    s.settimeout(15)
     s.bind((src, 0))
     s.connect((dst, port))
     return s
@@ -101,7 +101,7 @@ start() {
   while [ $tries -lt 5 ]; do
     tries=$((tries + 1))
     : > "$tmp/port.$name"
-    "$bin" -1 "$@" > "$tmp/port.$name" 2> "$tmp/log.$name" &
+    ${launcher:-"$bin"} -1 "$@" > "$tmp/port.$name" 2> "$tmp/log.$name" &
     spid=$!
     pids="$pids $spid"
     i=0
@@ -167,6 +167,25 @@ while [ $i -lt 50 ] && [ "$(grep -c 'info: end pid=[0-9]* status=0' "$tmp/log.en
 stop $srv || fail "exit status after SIGTERM not 0"
 client env $port 127.0.0.1 127.0.0.1 > /dev/null 2>&1 && fail "still listening after SIGTERM"
 
+# 1b. same environment as Debian's tcpserver (IPv6 patch) with the same
+# rules file, for an IPv4 and an IPv6 client (ports differ, so dropped)
+for fam in 127.0.0.1 ::1; do
+  tcpserver -1 -H -R -l me.example -x "$tmp/rules.cdb" $fam 0 "$tmp/env.sh" > "$tmp/port.real" 2> "$tmp/log.real" &
+  rpid=$!
+  pids="$pids $rpid"
+  i=0
+  while [ $i -lt 50 ] && [ ! -s "$tmp/port.real" ]; do sleep 0.1; i=$((i + 1)); done
+  rport=$(head -n 1 "$tmp/port.real")
+  [ -n "$rport" ] || fail "real tcpserver did not start"
+  start cmp -H -R -l me.example -x "$tmp/rules.cdb" $fam 0 "$tmp/env.sh"
+  client env $rport $fam $fam | grep -v 'PORT=' > "$tmp/real.env" || fail "client real tcpserver"
+  client env $port $fam $fam | grep -v 'PORT=' > "$tmp/ours.env" || fail "client qvtcpserver"
+  [ -s "$tmp/real.env" ] || fail "no output from real tcpserver"
+  diff "$tmp/real.env" "$tmp/ours.env" || fail "environment differs from tcpserver's for $fam"
+  kill -TERM $rpid
+  stop $spid || fail "cmp server exit status"
+done
+
 # 2. global limit: -c 2 refuses the third with the -m line, at once
 start limit -c 2 -m "421 service busy" -x "$tmp/rules.cdb" 127.0.0.1 0 "$tmp/hold.sh"
 srv=$spid
@@ -205,7 +224,32 @@ if [ "$(id -u)" = 0 ]; then
   stop $srv || fail "priv server exit status"
 fi
 
-# 5. usage errors are permanent
+# 5. out of descriptors: accept fails with EMFILE; the server logs, backs
+# off (no busy loop), stays up, and serves the waiting client once
+# descriptors are available again
+if command -v prlimit > /dev/null; then
+  printf '#!/bin/sh\nulimit -S -n 6\nexec "$QVBIN" "$@"\n' > "$tmp/lowfd.sh"
+  chmod +x "$tmp/lowfd.sh"
+  QVBIN="$bin" launcher="$tmp/lowfd.sh" start lowfd 127.0.0.1 0 "$tmp/env.sh"
+  srv=$spid
+  client env $port 127.0.0.1 127.0.0.1 > "$tmp/lowfd.out" 2>&1 &
+  cpid=$!
+  i=0
+  while [ $i -lt 50 ] && ! grep -q 'warn: backoff' "$tmp/log.lowfd"; do sleep 0.1; i=$((i + 1)); done
+  grep -q 'warn: accept-failed error=EMFILE' "$tmp/log.lowfd" || fail "no accept-failed line on EMFILE"
+  sleep 2
+  n=$(grep -c 'warn: backoff' "$tmp/log.lowfd")
+  [ "$n" -le 4 ] || fail "busy loop on EMFILE: $n backoffs in 2s"
+  kill -0 $srv || fail "server died on EMFILE"
+  prlimit --pid $srv --nofile=64: || fail prlimit
+  i=0
+  while [ $i -lt 100 ] && kill -0 $cpid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+  wait $cpid || { cat "$tmp/lowfd.out"; fail "client of EMFILE server failed"; }
+  grep -qx TCPREMOTEIP=127.0.0.1 "$tmp/lowfd.out" || { cat "$tmp/lowfd.out"; fail "not served after EMFILE"; }
+  stop $srv || fail "lowfd server exit status"
+fi
+
+# 6. usage errors are permanent
 "$bin" -c x 0 0 true 2>/dev/null; [ $? = 100 ] || fail "bad -c not exit 100"
 "$bin" 0 2>/dev/null; [ $? = 100 ] || fail "missing args not exit 100"
 "$bin" not.an.ip 0 true 2>/dev/null; [ $? = 100 ] || fail "bad host not exit 100"
