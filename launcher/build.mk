@@ -4,3 +4,4 @@ launcher_MODULES := launcher/rules.c launcher/iplimit.c launcher/net.c launcher/
 qvtcpserver_SRCS := launcher/qvtcpserver.c $(launcher_MODULES)
 PROGS += qvtcpserver
 QMAIL_BIN_PROGS += qvtcpserver
+fuzz_tcprules_SRCS := launcher/rules.c

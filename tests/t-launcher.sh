@@ -72,6 +72,12 @@ mode, port = sys.argv[1], int(sys.argv[2])
 if mode == 'env':            # env SRC DST: whole output of prog
     s = conn(sys.argv[3], sys.argv[4], port)
     sys.stdout.write(readall(s).decode())
+elif mode == 'holdfor':      # holdfor SECS SRC DST: one connection kept SECS
+    import time
+    s = conn(sys.argv[4], sys.argv[5], port)
+    print('got %r' % readline(s), flush=True)
+    time.sleep(float(sys.argv[3]))
+    s.close()
 elif mode == 'hold':         # hold N SRC DST [SRC2]: N held, then one more
     n, src, dst = int(sys.argv[3]), sys.argv[4], sys.argv[5]
     src2 = sys.argv[6] if len(sys.argv) > 6 else src
@@ -205,6 +211,21 @@ client hold $port 2 127.0.0.1 127.0.0.1 > "$tmp/h2" || { cat "$tmp/h2"; fail "ho
 grep -qF "extra b'421 service busy\r\n'" "$tmp/h2" || { cat "$tmp/h2"; fail "second global refusal"; }
 stop $srv || fail "limit server exit status"
 
+# 2b. SIGTERM stops listening but leaves running children alone
+: > "$KIDS"
+start survive 127.0.0.1 0 "$tmp/hold.sh"
+srv=$spid
+client holdfor $port 3 127.0.0.1 127.0.0.1 > "$tmp/sv" &
+cpid=$!
+i=0
+while [ $i -lt 50 ] && ! grep -q "got b'hello" "$tmp/sv"; do sleep 0.1; i=$((i + 1)); done
+kid=$(tail -n 1 "$KIDS")
+[ -n "$kid" ] && kill -0 "$kid" || fail "no child holding the connection"
+stop $srv || fail "survive server exit status"
+kill -0 "$kid" 2>/dev/null || fail "child killed by the server's SIGTERM"
+client env $port 127.0.0.1 127.0.0.1 > /dev/null 2>&1 && fail "listening after SIGTERM with a child running"
+wait $cpid
+
 # 3. per-IP limits: -C 2, and MAXCONIP/REFUSALMSG from the rules
 start perip -c 10 -C 2 -m "421 too many" -x "$tmp/rules.cdb" 127.0.0.1 0 "$tmp/hold.sh"
 srv=$spid
@@ -228,6 +249,12 @@ if [ "$(id -u)" = 0 ]; then
   grep -qx '65534 65534 65534' "$tmp/id" || { cat "$tmp/id"; fail "child ids after -u/-g"; }
   [ "$(awk '/^Uid:/{print $2 $3 $4 $5}' /proc/$srv/status)" = 65534655346553465534 ] || fail "server uid not dropped"
   stop $srv || fail "priv server exit status"
+  # -U: ids from $UID/$GID, as envuidgid sets them
+  UID=65534 GID=65534 start privU -U 127.0.0.1 0 "$tmp/id.sh"
+  srv=$spid
+  client env $port 127.0.0.1 127.0.0.1 > "$tmp/idU" || fail "client -U"
+  grep -qx '65534 65534 65534' "$tmp/idU" || { cat "$tmp/idU"; fail "child ids after -U"; }
+  stop $srv || fail "-U server exit status"
 fi
 
 # 5. out of descriptors: accept fails with EMFILE; the server logs, backs
