@@ -75,6 +75,8 @@ int main(void)
   CHECK(rules_lookup("/nonexistent/r.cdb", 0, "1.2.3.4", 7, &out) == -1);
 
   unlink(path.s);
+  stralloc_free(&path);
+  stralloc_free(&out);
   rmdir(dir);
   return check_done();
 }
