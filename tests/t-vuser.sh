@@ -170,7 +170,6 @@ expect 0 vuserinfo bob@example.com
 cat > "$tmp/want" <<EOT
 name:   bob
 passwd: \$1\$abcdefgh\$Ezy/7289va/MMoQrtJIRM1
-clear passwd: 
 comment/gecos: Bob
 uid:    1
 gid:    2
@@ -185,6 +184,11 @@ last auth: Mon Jan  1 10:00:00 2024
 last auth ip: 192.0.2.1
 EOT
 cmp -s "$tmp/out" "$tmp/want" || { diff "$tmp/want" "$tmp/out"; fail "vuserinfo layout"; }
+# the clear-password line appears as on a clear-passwd build of vpopmail
+grep -q '^clear passwd:' "$tmp/out" && fail "clear passwd line without clearpasswords"
+echo 1 > "$QMAILDIR/control/clearpasswords"
+expect 0 vuserinfo bob@example.com; has "clear passwd: "
+rm -f "$QMAILDIR/control/clearpasswords"
 expect 0 vuserinfo -q -n -d -u -g -c -p bob@example.com
 printf '%s\n' bob '$1$abcdefgh$Ezy/7289va/MMoQrtJIRM1' 1 2 Bob "$D/bob" 52428800S > "$tmp/want"
 cmp -s "$tmp/out" "$tmp/want" || { diff "$tmp/want" "$tmp/out"; fail "vuserinfo fields"; }

@@ -95,7 +95,9 @@ static int display(const struct vqpasswd *pw, void *arg)
     if (vuser_flags(&eff, &fromdom, pw, d) != 0) eff = pw->gid;
     s("name:   ", &pw->name);
     s("passwd: ", &pw->passwd);
-    s("clear passwd: ", &pw->clear);
+    /* vpopmail prints this line only on clear-password builds: here when
+     * control/clearpasswords is on or the record carries a clear field */
+    if (pw->has_clear || vuser_clear_enabled() == 1) s("clear passwd: ", &pw->clear);
     s("comment/gecos: ", &pw->gecos);
     printf("uid:    %lu\n", pw->uid);
     printf("gid:    %lu\n", pw->gid);
