@@ -261,7 +261,9 @@ fi
 # off (no busy loop), stays up, and serves the waiting client once
 # descriptors are available again
 if command -v prlimit > /dev/null; then
-  printf '#!/bin/sh\nulimit -S -n 6\nexec "$QVBIN" "$@"\n' > "$tmp/lowfd.sh"
+  # descriptors inherited from the caller (make's jobserver, ...) would
+  # count against the limit: close them first
+  printf '#!/bin/bash\nfor fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done\nulimit -S -n 6\nexec "$QVBIN" "$@"\n' > "$tmp/lowfd.sh"
   chmod +x "$tmp/lowfd.sh"
   QVBIN="$bin" launcher="$tmp/lowfd.sh" start lowfd 127.0.0.1 0 "$tmp/env.sh"
   srv=$spid
