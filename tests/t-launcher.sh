@@ -284,6 +284,29 @@ if command -v prlimit > /dev/null; then
   stop $srv || fail "lowfd server exit status"
 fi
 
+# 5b. fork fails (root only: RLIMIT_NPROC binds after the drop to -u):
+# the client gets the refusal line at once, the server logs, backs off,
+# and serves again once processes are available
+if [ "$(id -u)" = 0 ] && command -v prlimit > /dev/null; then
+  printf '#!/bin/sh\nulimit -S -p 1\nexec "$QVBIN" "$@"\n' > "$tmp/lowproc.sh"
+  chmod +x "$tmp/lowproc.sh"
+  QVBIN="$bin" launcher="$tmp/lowproc.sh" start lowproc -u 65534 -g 65534 -m "421 try later" 127.0.0.1 0 "$tmp/env.sh"
+  srv=$spid
+  client env $port 127.0.0.1 127.0.0.1 > "$tmp/lp1" || fail "client of fork-failing server"
+  [ "$(cat "$tmp/lp1")" = "$(printf '421 try later\r')" ] || { od -c "$tmp/lp1"; fail "refusal line on fork failure"; }
+  grep -q 'warn: fork-failed error=EAGAIN' "$tmp/log.lowproc" || fail "no fork-failed line"
+  grep -q 'warn: backoff' "$tmp/log.lowproc" || fail "no backoff after fork failure"
+  kill -0 $srv || fail "server died when fork failed"
+  # raising the limit of a process of another uid needs CAP_SYS_RESOURCE,
+  # which containers often lack: check the recovery only where it works
+  if prlimit --pid $srv --nproc="$(ulimit -H -p):" 2>/dev/null; then
+    sleep 1.2
+    client env $port 127.0.0.1 127.0.0.1 > "$tmp/lp2" || fail "client after fork recovery"
+    grep -qx TCPREMOTEIP=127.0.0.1 "$tmp/lp2" || { cat "$tmp/lp2"; fail "not served after fork failure"; }
+  fi
+  stop $srv || fail "lowproc server exit status"
+fi
+
 # 6. usage errors are permanent
 "$bin" -c x 0 0 true 2>/dev/null; [ $? = 100 ] || fail "bad -c not exit 100"
 "$bin" 0 2>/dev/null; [ $? = 100 ] || fail "missing args not exit 100"
