@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "atomicfile.h"
@@ -17,6 +18,10 @@ int cdbmap_open(struct cdbmap *m, const char *path)
 {
   m->fd = open(path, O_RDONLY | O_CLOEXEC);
   if (m->fd < 0) return errno == ENOENT ? 0 : -1;
+  /* cdb_init starts with cdb_free, which munmaps c->map: on an
+   * uninitialised struct that is a random munmap (it unmapped the stack
+   * now and then). */
+  memset(&m->c, 0, sizeof m->c);
   cdb_init(&m->c, m->fd);
   return 1;
 }
