@@ -1,17 +1,32 @@
-/* qmail-smtpd/smtp_rcptcheck.c — recipient validation (see
- * smtp_rcptcheck.h).
+/* qmail-smtpd/smtp_rcptcheck.c — recipient validation through
+ * qmail-rcptcheck (see smtp_rcptcheck.h, rcpt_proto.h).
  *
- * Invariant: any doubt is "accept" or "try later", never "no mailbox":
- * a missing map or an unknown domain accepts; a read error is
- * temporary. Only a domain the map marks as checked can refuse.
+ * Invariant: any doubt is "try later", never "no mailbox": only a reply
+ * the helper actually sent can refuse permanently; a helper that cannot
+ * be started, dies, stalls or answers out of protocol gives 451.
  *
  * SECURITY: the address comes from the network (bounded, no control
- * bytes); the map holds no secret and is opened read-only. */
+ * bytes, checked again by rcptp_addr_ok before it is sent). The helper
+ * is the only privileged party; this side reads users/cdb (no secret)
+ * and the helper's bounded replies. The helper's fds are only its end
+ * of the socketpair (0 and 1) and our fd 2 for its log: every other fd
+ * is close-on-exec, so it never sees the client's connection. */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "assign.h"
 #include "byte.h"
-#include "cdbmap.h"
+#include "log.h"
+#include "rcpt_proto.h"
 #include "sa.h"
 #include "smtp_rcptcheck.h"
+
+extern char **environ;
 
 int smtprcpt_accept_all(void *ctx, const char *addr, size_t len)
 {
@@ -19,53 +34,119 @@ int smtprcpt_accept_all(void *ctx, const char *addr, size_t len)
   return SMTPRCPT_OK;
 }
 
-/* key = local@domain (or local-default@domain); 1 found, 0, -1 error. */
-static int has(struct cdbmap *m, stralloc *key, const char *local, size_t llen,
-               int dflt, const stralloc *domain, stralloc *val)
+void smtprcpt_helper_close(struct smtprcpt_helper *h)
 {
-  if (!stralloc_copyb(key, local, llen)) return -1;
-  if (dflt && !stralloc_cats(key, "-default")) return -1;
-  if (!stralloc_cats(key, "@") || !stralloc_cat(key, domain)) return -1;
-  return cdbmap_find(m, key->s, key->len, val);
+  int st;
+  if (h->fd > 0) close(h->fd);
+  h->fd = 0;
+  if (h->pid > 0) waitpid(h->pid, &st, WNOHANG);
+  h->pid = 0;
 }
 
-int smtprcpt_map(void *ctx, const char *addr, size_t len)
+static int start(struct smtprcpt_helper *h)
 {
-  struct cdbmap m;
-  stralloc a = {0}, dom = {0}, key = {0}, val = {0};
-  size_t at, i;
-  int r, result = SMTPRCPT_TEMP, hops;
+  int sv[2];
+  pid_t pid;
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) return -1;
+  pid = fork();
+  if (pid == -1) { close(sv[0]); close(sv[1]); return -1; }
+  if (pid == 0) {
+    char *argv[2];
+    signal(SIGPIPE, SIG_DFL);
+    if (dup2(sv[1], 0) == -1 || dup2(sv[1], 1) == -1) _exit(111);
+    argv[0] = (char *)h->prog; argv[1] = 0;
+    execve(h->prog, argv, environ);
+    _exit(111);
+  }
+  close(sv[1]);
+  h->fd = sv[0];
+  h->pid = pid;
+  return 0;
+}
 
-  at = byte_rchr(addr, len, '@');
-  if (at == len || at == 0) return SMTPRCPT_OK;
-  r = cdbmap_open(&m, (const char *)ctx);
-  if (r == 0) return SMTPRCPT_OK;
-  if (r < 0) return SMTPRCPT_TEMP;
-  if (!sa_copyb_lower(&a, addr, len)) goto done;
-  if (!stralloc_copyb(&dom, a.s + at + 1, len - at - 1)) goto done;
-  for (hops = 0; ; ++hops) {
-    if (!stralloc_copys(&key, "@") || !stralloc_cat(&key, &dom)) goto done;
-    r = cdbmap_find(&m, key.s, key.len, &val);
-    if (r < 0) goto done;
-    if (r == 0) { result = SMTPRCPT_OK; goto done; }       /* not ours */
-    if (val.len && val.s[0] == '=' && hops < 4) {           /* alias domain */
-      if (!stralloc_copyb(&dom, val.s + 1, val.len - 1)) goto done;
-      continue;
-    }
-    break;
+static int sendall(int fd, const char *s, size_t n)
+{
+  while (n) {
+    ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
+    if (w == -1) { if (errno == EINTR) continue; return -1; }
+    s += w; n -= (size_t)w;
   }
-  if (val.len) { result = SMTPRCPT_OK; goto done; }          /* catch-all */
-  r = has(&m, &key, a.s, at, 0, &dom, &val);
-  for (i = at; r == 0 && i > 0; ) {
-    --i;
-    if (a.s[i] != '-' || i == 0) continue;
-    r = has(&m, &key, a.s, i, 0, &dom, &val);
-    if (r == 0) r = has(&m, &key, a.s, i, 1, &dom, &val);
+  return 0;
+}
+
+/* Reads exactly n bytes within the timeout. 0, or -1. */
+static int recvall(struct smtprcpt_helper *h, char *b, size_t n)
+{
+  unsigned long t = h->timeout ? h->timeout : 60;
+  if (t > 2000000UL) t = 2000000UL;
+  while (n) {
+    struct pollfd p;
+    ssize_t r;
+    p.fd = h->fd; p.events = POLLIN; p.revents = 0;
+    r = poll(&p, 1, (int)t * 1000);
+    if (r == -1 && errno == EINTR) continue;
+    if (r <= 0) return -1;
+    r = read(h->fd, b, n);
+    if (r == -1 && errno == EINTR) continue;
+    if (r <= 0) return -1;
+    b += r; n -= (size_t)r;
   }
-  if (r < 0) goto done;
-  result = r ? SMTPRCPT_OK : SMTPRCPT_NOMAILBOX;
-done:
-  cdbmap_close(&m);
-  stralloc_free(&a); stralloc_free(&dom); stralloc_free(&key); stralloc_free(&val);
-  return result;
+  return 0;
+}
+
+/* Asks the helper. RCPTP_* status, or -1 (helper failed); text gets
+ * the reason (NUL-terminated). */
+static int ask(struct smtprcpt_helper *h, const char *a, size_t len, stralloc *req, char *text)
+{
+  char hd[2];
+  req->len = 0;
+  if (!rcptp_req_put(req, h->mode, a, len)) return -1;
+  if (!h->fd && start(h) == -1) return -1;
+  if (sendall(h->fd, req->s, req->len) == -1) return -1;
+  if (recvall(h, hd, 2) == -1) return -1;
+  if (!rcptp_status_ok(hd[0]) || (unsigned char)hd[1] > RCPTP_TEXTMAX) return -1;
+  if (recvall(h, text, (unsigned char)hd[1]) == -1) return -1;
+  text[(unsigned char)hd[1]] = 0;
+  return hd[0];
+}
+
+int smtprcpt_helper(void *ctx, const char *addr, size_t len)
+{
+  struct smtprcpt_helper *h = ctx;
+  struct vdomain d = {0};
+  stralloc req = {0};
+  char text[RCPTP_TEXTMAX + 1];
+  const char *ip = h->remoteip ? h->remoteip : "unknown";
+  size_t at = byte_rchr(addr, len, '@');
+  int r;
+
+  if (at == len || at == 0 || at == len - 1) return SMTPRCPT_OK;  /* not ours to judge */
+  r = assign_lookup(&d, addr + at + 1, len - at - 1);
+  assign_free(&d);
+  if (r == 0 || (r == -1 && errno == ENOENT)) return SMTPRCPT_OK;
+  /* found, or users/cdb unreadable here: the helper can read it */
+  if (!rcptp_addr_ok(addr, len)) {
+    log_event("info", "rcpt-refused", "ip", ip, "rcpt", addr, "reason", "invalid address", (char *)0);
+    return SMTPRCPT_NOMAILBOX;
+  }
+  text[0] = 0;
+  r = ask(h, addr, len, &req, text);
+  stralloc_free(&req);
+  switch (r) {
+    case RCPTP_OK: case RCPTP_NOTJUDGED: return SMTPRCPT_OK;
+    case RCPTP_NOMAILBOX:
+      log_event("info", "rcpt-refused", "ip", ip, "rcpt", addr, "reason", text, (char *)0);
+      return SMTPRCPT_NOMAILBOX;
+    case RCPTP_FULL:
+      log_event("info", "rcpt-full", "ip", ip, "rcpt", addr, "reason", text, (char *)0);
+      return SMTPRCPT_FULL;
+    case RCPTP_TEMP:
+      log_event("warn", "rcpt-deferred", "ip", ip, "rcpt", addr, "reason", text, (char *)0);
+      return SMTPRCPT_TEMP;
+    default:
+      log_event("warn", "rcptcheck-failed", "prog", h->prog, "rcpt", addr,
+                "error", errno ? strerror(errno) : "no reply", (char *)0);
+      smtprcpt_helper_close(h);
+      return SMTPRCPT_TEMP;
+  }
 }

@@ -3,20 +3,18 @@
  *
  * qmail-smtpd runs unprivileged and holds no secret, so it may not open
  * the user store (vpasswd and vpasswd.cdb hold password hashes and are
- * readable only by the mail-store id). Recipients are therefore checked
- * against a recipient map without secrets, QMAILDIR/users/rcpt.cdb
- * (mode 0644), that qmail-newrcpt(8) compiles from users/assign, the
- * user store and the domains' .qmail files. Keys, all lower-case:
- *   "@domain"       value ""  the domain is checked (its .qmail-default
- *                             bounces unknown users: bounce-no-mailbox)
- *                   value "*" the domain has a catch-all: accept all
- *                   value "=real"  an alias domain of real
- *   "local@domain"  value ""  a user, an alias or a .qmail-local file
- * A domain that is not in the map is not judged (accepted), as chkuser
- * accepts domains that are not vpopmail's. */
+ * readable only by the mail-store id). It asks a small privileged
+ * helper instead, qmail-rcptcheck(8), started once per session on a
+ * socketpair at the first recipient of a local domain; the helper
+ * answers with the delivery module's dry run, so the answer is always
+ * current (no map to rebuild) and is exactly "would vdeliver deliver".
+ * Domains that users/cdb does not list are not judged (accepted here;
+ * relay rules were applied before), as chkuser does. */
 #ifndef QV_SMTP_RCPTCHECK_H
 #define QV_SMTP_RCPTCHECK_H
 #include <stddef.h>
+#include <sys/types.h>
+#include "stralloc.h"
 
 enum {
   SMTPRCPT_OK = 1,         /* deliverable (or not ours to judge) */
@@ -32,11 +30,27 @@ typedef int (*smtprcpt_fn)(void *ctx, const char *addr, size_t len);
 /* Accepts everything (stock qmail: unknown users bounce at delivery). */
 int smtprcpt_accept_all(void *ctx, const char *addr, size_t len);
 
-/* Looks addr up in the map whose path (NUL-terminated) is ctx. A
- * missing map accepts everything; an unreadable or corrupt one is
- * SMTPRCPT_TEMP. For local part "a-b-c" the keys tried are a-b-c, then
- * a-b and a-b-default, then a and a-default (vpopmail's user-extension
- * and qmail's -default files). */
-int smtprcpt_map(void *ctx, const char *addr, size_t len);
+/* The helper connection; ctx of smtprcpt_helper. Zero it, then set
+ * prog, mode and timeout. */
+struct smtprcpt_helper {
+  const char *prog;        /* NUL-terminated path of qmail-rcptcheck */
+  int mode;                /* RCPTP_ALWAYS or RCPTP_DOMAIN (rcpt_proto.h) */
+  unsigned long timeout;   /* seconds to wait for one reply */
+  const char *remoteip;    /* for the log; may be NULL */
+  int fd;                  /* our end of the socketpair; 0 = not started */
+  pid_t pid;
+};
+
+/* Judges addr. A domain users/cdb does not list (or no users/cdb) is
+ * SMTPRCPT_OK without starting the helper; otherwise the helper is
+ * started if needed (argv[0] only, this process's environment) and
+ * asked. When the helper cannot be started, dies, times out or sends a
+ * malformed reply, the answer is SMTPRCPT_TEMP (never NOMAILBOX) and
+ * the next call starts a new one. Refusals are logged. */
+int smtprcpt_helper(void *ctx, const char *addr, size_t len);
+
+/* Closes the connection (the helper sees end of file and exits) and
+ * reaps the helper if it has exited. */
+void smtprcpt_helper_close(struct smtprcpt_helper *h);
 
 #endif

@@ -37,6 +37,7 @@
 #include "smtp_addr.h"
 #include "smtp_data.h"
 #include "smtp_queue.h"
+#include "rcpt_proto.h"
 #include "smtp_check.h"
 #include "smtp_received.h"
 #include "smtp_session.h"
@@ -64,6 +65,8 @@ static const char R_MAXRCPT[] = "452 4.5.3 max rcpt limit exceeded (#4.5.3)";
 static const char R_NOMAILBOX[] = "550 5.1.1 sorry, no mailbox here by that name (chkuser)";
 static const char R_MBXFULL[] = "552 5.2.2 sorry, recipient mailbox is full (chkuser)";
 static const char R_RCPTTEMP[] = "451 4.3.0 system temporary unavailable, try again later (chkuser)";
+static const char R_CHKMAXRCPT[] = "571 5.7.1 sorry, reached maximum number of recipients for one session (chkuser)";
+static const char R_CHKMAXWRONG[] = "571 5.7.1 sorry, you are violating our security policies (chkuser)";
 static const char R_TOOBIG[] = "552 5.3.4 sorry, that message size exceeds my databytes limit (#5.3.4)";
 static const char R_HOPS[] = "554 5.4.6 too many hops, this message is looping (#5.4.6)";
 static const char R_QQT[] = "451 4.3.0 qqt failure (#4.3.0)";
@@ -91,6 +94,7 @@ struct smtpd {
   int badhelo;
   stralloc env;           /* "F" sender "\0" ("T" rcpt "\0")* */
   unsigned long nrcpt;
+  unsigned long chkrcpt, chkwrong;  /* session counts for the chkuser limits */
   int badmailfrom, smtputf8;
   struct smtpaddr addr;
   struct smtpq q;
@@ -456,8 +460,23 @@ static void do_rcpt(struct smtpd *s, const char *arg, size_t len)
       reply(s, R_NORELAY);
       return;
     }
+    if (c->rcptcheck != smtprcpt_accept_all) {
+      /* chkuser's session limits, counted only while the check is on */
+      if (c->chk_wronglimit && s->chkwrong >= c->chk_wronglimit) {
+        log_event("info", "rcpt-wronglimit", "ip", c->remoteip, "rcpt", a->s, (char *)0);
+        reply(s, R_CHKMAXWRONG);
+        return;
+      }
+      if (c->chk_rcptlimit && s->chkrcpt >= c->chk_rcptlimit) {
+        log_event("info", "rcpt-limit", "ip", c->remoteip, "rcpt", a->s, (char *)0);
+        reply(s, R_CHKMAXRCPT);
+        return;
+      }
+      ++s->chkrcpt;
+    }
     r = c->rcptcheck(c->rcptctx, a->s, a->len);
     if (r != SMTPRCPT_OK) {
+      if (r == SMTPRCPT_NOMAILBOX) ++s->chkwrong;
       reply_code(s, r == SMTPRCPT_NOMAILBOX ? R_NOMAILBOX : r == SMTPRCPT_FULL ? R_MBXFULL : R_RCPTTEMP, 1);
       return;
     }
@@ -674,12 +693,28 @@ int smtpd_config_load(struct smtpd_config *c)
   if (v && *v) {
     if (!stralloc_copys(&c->queueprog, v) || !sa_cstr(&c->queueprog)) return -1;
   } else if (!paths_qmail(&c->queueprog, "bin/qmail-queue")) return -1;
-  if (ctl_readflag(&flag, "smtprcptcheck", 0) < 0) return -1;
+  /* chkuser: CHKUSER_START (ALWAYS, DOMAIN, anything else off) wins
+   * over control/smtprcptcheck (default 1 = ALWAYS) */
+  if (ctl_readflag(&flag, "smtprcptcheck", 1) < 0) return -1;
+  c->rcpthelper.mode = flag ? RCPTP_ALWAYS : 0;
+  v = getenv("CHKUSER_START");
+  if (v) c->rcpthelper.mode = !str_diff(v, "ALWAYS") ? RCPTP_ALWAYS :
+                              !str_diff(v, "DOMAIN") ? RCPTP_DOMAIN : 0;
   c->rcptcheck = smtprcpt_accept_all;
-  if (flag) {
-    if (!paths_qmail(&c->rcptmap, "users/rcpt.cdb")) return -1;
-    c->rcptcheck = smtprcpt_map;
-    c->rcptctx = c->rcptmap.s;
+  if (c->rcpthelper.mode) {
+    v = getenv("QMAILRCPTCHECK");
+    if (v && *v) {
+      if (!stralloc_copys(&c->rcptprog, v) || !sa_cstr(&c->rcptprog)) return -1;
+    } else if (!paths_qmail(&c->rcptprog, "bin/qmail-rcptcheck")) return -1;
+    c->rcpthelper.prog = c->rcptprog.s;
+    c->rcpthelper.timeout = c->timeout;
+    c->rcpthelper.remoteip = c->remoteip;
+    c->rcptcheck = smtprcpt_helper;
+    c->rcptctx = &c->rcpthelper;
+    v = getenv("CHKUSER_RCPTLIMIT");
+    if (v && *v && !smtpcmd_number(v, str_len(v), &c->chk_rcptlimit)) { errno = EINVAL; return -1; }
+    v = getenv("CHKUSER_WRONGRCPTLIMIT");
+    if (v && *v && !smtpcmd_number(v, str_len(v), &c->chk_wronglimit)) { errno = EINVAL; return -1; }
   }
   return 1;
 }

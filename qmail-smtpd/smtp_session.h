@@ -31,7 +31,10 @@ struct smtpd_config {
   stralloc queueprog;      /* NUL-terminated */
   smtprcpt_fn rcptcheck;
   void *rcptctx;
-  stralloc rcptmap;        /* QMAILDIR/users/rcpt.cdb when smtprcptcheck */
+  stralloc rcptprog;       /* $QMAILRCPTCHECK or QMAILDIR/bin/qmail-rcptcheck */
+  struct smtprcpt_helper rcpthelper;
+  unsigned long chk_rcptlimit;   /* CHKUSER_RCPTLIMIT: RCPTs per session; 0 none */
+  unsigned long chk_wronglimit;  /* CHKUSER_WRONGRCPTLIMIT: refused RCPTs; 0 none */
 };
 
 /* Fills c from QMAILDIR/control and the environment. 1, or -1 with

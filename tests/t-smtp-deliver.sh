@@ -10,7 +10,7 @@ fail() { echo "FAIL: $*"; tail -n 5 "$tmp/log"; exit 1; }
 export QMAILDIR="$tmp/q" VPOPMAILDIR="$tmp/v"
 mkdir -p "$QMAILDIR/users" "$QMAILDIR/control" "$QMAILDIR/bin" "$VPOPMAILDIR/domains" "$VPOPMAILDIR/bin"
 B="$QV_BUILD/bin"
-cp "$B/qmail-queue" "$QMAILDIR/bin/"
+cp "$B/qmail-queue" "$B/qmail-rcptcheck" "$QMAILDIR/bin/"
 echo mx.ex.com > "$QMAILDIR/control/me"
 "$B/vadddomain" ex.com pmpass > /dev/null || fail vadddomain
 "$B/vadduser" bob@ex.com pw > /dev/null || fail vadduser
@@ -46,7 +46,12 @@ n=$(ls "$NEW" | wc -l)
 out=$(session far@remote.example RELAYCLIENT=)
 echo "$out" | grep -q '^451 .*far@remote.example: remote delivery is not available yet (#4.3.0)$' ||
   fail "remote recipient: want 451 with the reason: $out"
+# by default qmail-rcptcheck refuses the unknown user at RCPT ...
 out=$(session nobody@ex.com)
+echo "$out" | grep -q '^550 5.1.1 sorry, no mailbox here by that name (chkuser)$' ||
+  fail "unknown user: want 550 at RCPT: $out"
+# ... and with the check off, qmail-queue refuses it at DATA
+out=$(session nobody@ex.com CHKUSER_START=NONE)
 echo "$out" | grep -q '^554 .*nobody@ex.com: Sorry, no mailbox here by that name. (#5.1.1)$' ||
   fail "unknown user: want 554 with vpopmail's text: $out"
 [ "$(ls "$NEW" | wc -l)" = "$n" ] || fail "a refused message was delivered"

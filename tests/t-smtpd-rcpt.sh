@@ -1,67 +1,154 @@
 #!/bin/sh
-# tests/t-smtpd-rcpt.sh — recipient validation at RCPT: qmail-newrcpt
-# compiles users/rcpt.cdb from a sandbox made with the vtools, and
-# qmail-smtpd (smtprcptcheck=1, unprivileged) refuses unknown users of
-# checked domains only.
+# tests/t-smtpd-rcpt.sh — recipient validation at RCPT through the
+# privileged helper qmail-rcptcheck, on a sandbox made with the vtools:
+# unknown users get 550 5.1.1, aliases, alias domains, user-ext,
+# .qmail-x-default files and catch-alls are accepted exactly when the
+# delivery dry run delivers; over quota 552; a user added while the
+# session runs is accepted at once; a missing or dying helper gives 451;
+# chkuser's CHKUSER_START, CHKUSER_RCPTLIMIT, CHKUSER_WRONGRCPTLIMIT.
 : "${QV_BUILD:?}"
 B=$QV_BUILD/bin
 T=$(mktemp -d) || exit 111
 trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"
-export QMAILDIR=$T VPOPMAILDIR=$T
+export QMAILDIR="$T/q" VPOPMAILDIR="$T/v"
+mkdir -p "$QMAILDIR/bin" "$QMAILDIR/control" "$QMAILDIR/users" "$VPOPMAILDIR/bin" "$VPOPMAILDIR/domains"
+cp "$B/qmail-rcptcheck" "$QMAILDIR/bin/"
+cp "$B/vdelivermail" "$VPOPMAILDIR/bin/"
 fail=0
-"$B/vadddomain" example.org secret > /dev/null || { echo "FAIL vadddomain"; exit 1; }
-"$B/vadduser" joe@example.org pw > /dev/null || fail=1
-"$B/valias" -i joe@example.org info@example.org > /dev/null || fail=1
-"$B/vaddaliasdomain" alias.example example.org > /dev/null || fail=1
-"$B/vadddomain" catch.example pw > /dev/null || fail=1
-echo '| /bin/true everything@else.example' > "$T/domains/catch.example/.qmail-default"
-echo '| /bin/true' > "$T/domains/example.org/.qmail-sales-default"
-echo example.org > "$T/control/me"
-printf 'example.org\nalias.example\ncatch.example\nother.example\n' > "$T/control/rcpthosts"
+die() { echo "FAIL $*"; exit 1; }
+"$B/vadddomain" example.org secret > /dev/null || die vadddomain
+"$B/vadduser" joe@example.org pw > /dev/null || die vadduser
+"$B/vadduser" full@example.org pw > /dev/null || die "vadduser full"
+"$B/vsetuserquota" full@example.org 1000 > /dev/null || die vsetuserquota
+"$B/valias" -i joe@example.org info@example.org > /dev/null || die valias
+"$B/valias" -i someone@remote.example far@example.org > /dev/null || die "valias remote"
+"$B/vaddaliasdomain" example.org alias.example > /dev/null || die vaddaliasdomain
+"$B/vadddomain" -e joe@example.org catch.example pw > /dev/null || die "vadddomain -e"
+"$B/vadddomain" -e someone@remote.example remote.catch pw > /dev/null || die "vadddomain -e remote"
+"$B/vadddomain" delete.example pw > /dev/null || die "vadddomain delete"
+grep -q "'' delete" "$VPOPMAILDIR/domains/delete.example/.qmail-default" ||
+  printf '| %s/bin/vdelivermail '"''"' delete\n' "$VPOPMAILDIR" > "$VPOPMAILDIR/domains/delete.example/.qmail-default"
+# example.org bounces unknown users (vpopmail 5.4); delete.example keeps
+# vadddomain's default (5.6: delete): both refuse unknown users at RCPT
+printf '| %s/bin/vdelivermail '"''"' bounce-no-mailbox\n' "$VPOPMAILDIR" > "$VPOPMAILDIR/domains/example.org/.qmail-default"
+printf '&joe@example.org\n' > "$VPOPMAILDIR/domains/example.org/.qmail-sales-default"
+printf '&joe@example.org\n' > "$VPOPMAILDIR/domains/example.org/.qmail-list"
+FULL=$("$B/vuserinfo" -d full@example.org 2>/dev/null || echo "$VPOPMAILDIR/domains/example.org/full")
+printf '1000S\n5000 3\n' > "$FULL/Maildir/maildirsize"
+echo example.org > "$QMAILDIR/control/me"
+printf 'example.org\nalias.example\ncatch.example\nremote.catch\ndelete.example\nother.example\n' > "$QMAILDIR/control/rcpthosts"
 cat > "$T/qq" <<'EOQ'
 #!/bin/sh
 cat > /dev/null; cat <&1 > /dev/null
 EOQ
 chmod 755 "$T/qq"
+# qmail-smtpd refuses root: as root the sandbox goes to nobody, and both
+# qmail-smtpd and the (here not setuid) helper run as nobody
 RUN=
-[ "$(id -u)" = 0 ] && RUN="setpriv --reuid=65534 --regid=65534 --clear-groups"
+if [ "$(id -u)" = 0 ]; then
+  chown -R 65534:65534 "$T/q" "$T/v"
+  RUN="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
 smtp() {
-  env -i PATH="$PATH" QMAILDIR="$T" QMAILQUEUE="$T/qq" TCPREMOTEIP=192.0.2.7 "$@" \
-    $RUN "$B/qmail-smtpd" 2>"$T/log"
+  env -i PATH="$PATH" QMAILDIR="$QMAILDIR" VPOPMAILDIR="$VPOPMAILDIR" QMAILQUEUE="$T/qq" \
+    TCPREMOTEIP=192.0.2.7 "$@" $RUN "$B/qmail-smtpd" 2>>"$T/log"
 }
 check() {
   printf '%b' "$2" > "$T/want"
   if cmp -s "$T/want" "$3"; then echo "ok   $1"; else
-    echo "FAIL $1"; cat -A "$3"; fail=1; fi
+    echo "FAIL $1"; diff "$T/want" "$3" | cat -A; fail=1; fi
 }
-IN='MAIL FROM:<a@b>\r\nRCPT TO:<joe@example.org>\r\nRCPT TO:<JOE-ext@Example.ORG>\r\nRCPT TO:<info@example.org>\r\nRCPT TO:<sales-x@example.org>\r\nRCPT TO:<nobody@example.org>\r\nRCPT TO:<postmaster@alias.example>\r\nRCPT TO:<nobody@alias.example>\r\nRCPT TO:<nobody@catch.example>\r\nRCPT TO:<nobody@other.example>\r\n'
+rcpts() {   # rcpts ADDR... -> the commands of one transaction
+  printf 'MAIL FROM:<a@b>\r\n'
+  for r in "$@"; do printf 'RCPT TO:<%s>\r\n' "$r"; done
+}
 OK='250 ok\r\n'
 NO='550 5.1.1 sorry, no mailbox here by that name (chkuser)\r\n'
+FULLR='552 5.2.2 sorry, recipient mailbox is full (chkuser)\r\n'
+TEMP='451 4.3.0 system temporary unavailable, try again later (chkuser)\r\n'
 
-# knob off: everything accepted (stock qmail)
-"$B/qmail-newrcpt" || { echo "FAIL qmail-newrcpt"; fail=1; }
-[ "$(stat -c %a "$T/users/rcpt.cdb")" = 644 ] && echo "ok   map-mode" || { echo "FAIL map-mode"; fail=1; }
-grep -q '\$' "$T/users/rcpt.cdb" && { echo "FAIL map-holds-hash"; fail=1; }
-printf "$IN" | smtp | sed 1d > "$T/r"
-check knob-off "$OK$OK$OK$OK$OK$OK$OK$OK$OK$OK" "$T/r"
-echo 1 > "$T/control/smtprcptcheck"
-printf "$IN" | smtp | sed 1d > "$T/r"
-check knob-on "$OK$OK$OK$OK$OK$NO$OK$NO$OK$OK" "$T/r"
-# a new user is refused until the map is rebuilt; then accepted
-"$B/vadduser" nobody@example.org pw > /dev/null || fail=1
-printf 'MAIL FROM:<a@b>\r\nRCPT TO:<nobody@example.org>\r\n' | smtp | sed 1,2d > "$T/r"
-check stale-map "$NO" "$T/r"
-"$B/qmail-newrcpt" || fail=1
-printf 'MAIL FROM:<a@b>\r\nRCPT TO:<nobody@example.org>\r\n' | smtp | sed 1,2d > "$T/r"
-check rebuilt-map "$OK" "$T/r"
-# RELAYCLIENT skips the check; a missing map accepts; a corrupt one is 451
-printf 'MAIL FROM:<a@b>\r\nRCPT TO:<ghost@example.org>\r\n' | smtp RELAYCLIENT= | sed 1,2d > "$T/r"
+set -- joe@example.org JOE-ext@Example.ORG info@example.org sales-x@example.org \
+  list@example.org nobody@example.org postmaster@alias.example nobody@alias.example \
+  nobody@catch.example nobody@delete.example nobody@other.example full@example.org \
+  far@example.org nobody@remote.catch list-x@example.org
+# default on (no control file)
+rcpts "$@" | smtp | sed 1,2d > "$T/r"
+check default-on "$OK$NO$OK$OK$OK$NO$OK$NO$OK$NO$OK$FULLR$TEMP$TEMP$NO" "$T/r"
+# the same verdicts as qmail-queue's delivery (its dry run is the
+# helper's): 250 <-> exit 0, 550/552 <-> 31, 451 <-> 71; the one
+# deliberate difference: a domain that deletes unknown users (0 there)
+printf 'Subject: t\n\nx\n' > "$T/msg"
+i=0
+for a in "$@"; do
+  i=$((i + 1))
+  case $a in *@other.example) continue ;; esac
+  printf 'Fs@x.org\0T%s\0\0' "$a" > "$T/env"
+  $RUN "$B/qmail-queue" < "$T/msg" 1< "$T/env" 2>> "$T/log"; rc=$?
+  reply=$(sed -n "${i}p" "$T/r" | cut -c1-3)
+  case $reply:$rc in
+    250:0|550:31|552:31|451:71) ;;
+    550:0) [ "${a#*@}" = delete.example ] || { echo "FAIL same-as-delivery $a $reply $rc"; fail=1; } ;;
+    *) echo "FAIL same-as-delivery $a: RCPT $reply, qmail-queue $rc"; fail=1 ;;
+  esac
+done
+echo "ok   same-as-delivery (checked)"
+grep -q 'rcpt-refused.*nobody@example.org' "$T/log" || { echo "FAIL refusal not logged"; fail=1; }
+# the helper is asked only for local domains: other.example alone never starts it
+rcpts nobody@other.example | smtp QMAILRCPTCHECK=/nonexistent | sed 1,2d > "$T/r"
+check not-local-no-helper "$OK" "$T/r"
+# CHKUSER_START=DOMAIN: only domains whose .qmail-default bounces
+rcpts "$@" | smtp CHKUSER_START=DOMAIN | sed 1,2d > "$T/r"
+check start-domain "$OK$NO$OK$OK$OK$NO$OK$NO$OK$OK$OK$FULLR$TEMP$OK$NO" "$T/r"
+# off: control file 0, or CHKUSER_START other than ALWAYS/DOMAIN
+echo 0 > "$QMAILDIR/control/smtprcptcheck"
+rcpts "$@" | smtp | sed 1,2d > "$T/r"
+check knob-off "$OK$OK$OK$OK$OK$OK$OK$OK$OK$OK$OK$OK$OK$OK$OK" "$T/r"
+rcpts nobody@example.org | smtp CHKUSER_START=ALWAYS | sed 1,2d > "$T/r"
+check start-always-wins "$NO" "$T/r"
+echo 1 > "$QMAILDIR/control/smtprcptcheck"
+rcpts nobody@example.org | smtp CHKUSER_START=NONE | sed 1,2d > "$T/r"
+check start-none "$OK" "$T/r"
+# RELAYCLIENT skips the check
+rcpts ghost@example.org | smtp RELAYCLIENT= | sed 1,2d > "$T/r"
 check relayclient "$OK" "$T/r"
-echo garbage > "$T/users/rcpt.cdb"
-printf 'EHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<ghost@example.org>\r\n' | smtp | tail -n 1 > "$T/r"
-check corrupt-map '451 4.3.0 system temporary unavailable, try again later (chkuser)\r\n' "$T/r"
-rm "$T/users/rcpt.cdb"
-printf 'MAIL FROM:<a@b>\r\nRCPT TO:<ghost@example.org>\r\n' | smtp | sed 1,2d > "$T/r"
-check no-map "$OK" "$T/r"
+
+# a user added while the session runs is accepted at once (no rebuild)
+mkfifo "$T/in"
+smtp < "$T/in" > "$T/live" &
+pid=$!
+exec 3> "$T/in"
+printf 'MAIL FROM:<a@b>\r\nRCPT TO:<late@example.org>\r\n' >&3
+n=0; while [ $n -lt 100 ] && ! grep -q '^550' "$T/live"; do sleep 0.1; n=$((n + 1)); done
+"$B/vadduser" late@example.org pw > /dev/null || die "vadduser late"
+[ "$(id -u)" = 0 ] && chown -R 65534:65534 "$T/q" "$T/v"
+printf 'RCPT TO:<late@example.org>\r\nQUIT\r\n' >&3
+exec 3>&-
+wait $pid
+sed 1,2d "$T/live" | head -n 2 > "$T/r"
+check user-added-live "$NO$OK" "$T/r"
+
+# the helper missing or dying: 451, never 550
+rcpts nobody@example.org joe@example.org | smtp QMAILRCPTCHECK="$T/nonexistent" | sed 1,2d > "$T/r"
+check helper-missing "$TEMP$TEMP" "$T/r"
+rcpts nobody@example.org | smtp QMAILRCPTCHECK=/bin/false | sed 1,2d > "$T/r"
+check helper-dies "$TEMP" "$T/r"
+mv "$QMAILDIR/bin/qmail-rcptcheck" "$T/rc"
+rcpts nobody@example.org | smtp | sed 1,2d > "$T/r"
+check helper-not-installed "$TEMP" "$T/r"
+mv "$T/rc" "$QMAILDIR/bin/qmail-rcptcheck"
+
+# chkuser's limits
+rcpts a@example.org b@example.org c@example.org joe@example.org | smtp CHKUSER_WRONGRCPTLIMIT=2 | sed 1,2d > "$T/r"
+check wrongrcptlimit "$NO$NO"'571 sorry, you are violating our security policies (chkuser)\r\n571 sorry, you are violating our security policies (chkuser)\r\n' "$T/r"
+rcpts joe@example.org info@example.org joe@example.org | smtp CHKUSER_RCPTLIMIT=2 | sed 1,2d > "$T/r"
+check rcptlimit "$OK$OK"'571 sorry, reached maximum number of recipients for one session (chkuser)\r\n' "$T/r"
+
+# the helper itself: one reply per record, a malformed record is fatal
+printf '\000\020Ajoe@example.org\000\023Anobody@example.org' | $RUN "$B/qmail-rcptcheck" 2>/dev/null | od -An -c | tr -s ' ' > "$T/r"
+grep -q '^ K \\0 N' "$T/r" && echo "ok   helper-direct" || { echo "FAIL helper-direct"; cat "$T/r"; fail=1; }
+printf '\000\001A' | $RUN "$B/qmail-rcptcheck" > /dev/null 2>&1
+[ $? = 100 ] && echo "ok   helper-malformed" || { echo "FAIL helper-malformed"; fail=1; }
+printf '\000\006Zjoe@x' | $RUN "$B/qmail-rcptcheck" > /dev/null 2>&1
+[ $? = 100 ] && echo "ok   helper-badmode" || { echo "FAIL helper-badmode"; fail=1; }
 exit $fail

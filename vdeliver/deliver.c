@@ -72,6 +72,7 @@ static int vdm_in(struct dlv_ctx *c, const char *user, const char *domain,
 void dlv_result_init(struct dlv_result *r)
 {
   r->code = DLV_OK;
+  r->overquota = r->deleted = 0;
   r->text.s = 0; r->text.len = r->text.a = 0;
 }
 
@@ -83,6 +84,7 @@ void dlv_result_free(struct dlv_result *r)
 static int set(struct dlv_result *r, int code, const char *t1, const char *t2)
 {
   r->code = code;
+  r->overquota = r->deleted = 0;
   if (!stralloc_copys(&r->text, t1 ? t1 : "") || (t2 && !stralloc_cats(&r->text, t2))
       || !sa_cstr(&r->text)) {
     r->code = DLV_TEMP;
@@ -378,6 +380,7 @@ static int deliver_maildir(struct dlv_ctx *c, const struct vdomain *d, const cha
     }
     if (over) {
       msgfile(r, DLV_PERM, d, ".over-quota.msg", T_OVERQUOTA);
+      r->overquota = r->code == DLV_PERM;
       quota_warn(c, d, md.s, dtaddr, 1);   /* also when qmail-queue only checks */
       log_event("info", "over-quota", "to", dtaddr, (char *)0);
       rc = r->code;
@@ -756,7 +759,7 @@ static int vdm_in(struct dlv_ctx *c, const char *user, const char *domain,
   if (rc == 1) { rc = deliver_user(c, &s, &pw, u.s, dn.s, r); goto out; }
 
   /* unknown user: the .qmail-default action */
-  if (!str_diff(action, "delete")) { rc = set(r, DLV_OK, 0, 0); goto out; }
+  if (!str_diff(action, "delete")) { rc = set(r, DLV_OK, 0, 0); r->deleted = 1; goto out; }
   if (!str_diff(action, "bounce-no-mailbox")) {
     rc = msgfile(r, DLV_PERM, &d, ".no-user.msg", T_NOUSER);
     goto out;

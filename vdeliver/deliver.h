@@ -36,6 +36,11 @@
 struct dlv_result {
   int code;
   stralloc text;      /* NUL-terminated; empty when there is nothing to say */
+  int overquota;      /* with DLV_PERM: the refusal is the mailbox quota
+                         (qmail-rcptcheck answers 552, not 550) */
+  int deleted;        /* with DLV_OK: the last action was the domain's
+                         "delete" of an unknown user (nothing written;
+                         qmail-rcptcheck answers 550) */
 };
 
 struct dlv_msg {

@@ -1,0 +1,68 @@
+/* qmail-smtpd/rcpt_proto.c — the qmail-smtpd <-> qmail-rcptcheck
+ * records (see rcpt_proto.h). Pure: no I/O.
+ *
+ * SECURITY: the helper parses requests built from network addresses; a
+ * request is accepted only when its length, mode byte and every address
+ * byte are within the documented bounds, so nothing unbounded or with a
+ * control byte reaches the delivery module's lookups. */
+#include <errno.h>
+#include "byte.h"
+#include "rcpt_proto.h"
+
+int rcptp_addr_ok(const char *a, size_t len)
+{
+  size_t i, at;
+  if (len < 3 || len > RCPTP_ADDRMAX) return 0;
+  for (i = 0; i < len; ++i)
+    if ((unsigned char)a[i] < 0x20 || (unsigned char)a[i] == 0x7f) return 0;
+  at = byte_rchr(a, len, '@');
+  return at != len && at != 0 && at != len - 1;
+}
+
+int rcptp_req_len_ok(size_t n)
+{
+  return n >= 2 && n <= RCPTP_REQMAX;
+}
+
+int rcptp_req_put(stralloc *out, int mode, const char *a, size_t len)
+{
+  char h[3];
+  if ((mode != RCPTP_ALWAYS && mode != RCPTP_DOMAIN) || !rcptp_addr_ok(a, len)) {
+    errno = EINVAL;
+    return 0;
+  }
+  h[0] = (char)((len + 1) >> 8);
+  h[1] = (char)((len + 1) & 0xff);
+  h[2] = (char)mode;
+  if (!stralloc_catb(out, h, 3) || !stralloc_catb(out, a, len)) { errno = ENOMEM; return 0; }
+  return 1;
+}
+
+int rcptp_req_parse(const char *b, size_t n, int *mode, const char **a, size_t *alen)
+{
+  if (!rcptp_req_len_ok(n)) return 0;
+  if (b[0] != RCPTP_ALWAYS && b[0] != RCPTP_DOMAIN) return 0;
+  if (!rcptp_addr_ok(b + 1, n - 1)) return 0;
+  *mode = b[0];
+  *a = b + 1;
+  *alen = n - 1;
+  return 1;
+}
+
+int rcptp_status_ok(int c)
+{
+  return c == RCPTP_OK || c == RCPTP_NOMAILBOX || c == RCPTP_FULL || c == RCPTP_TEMP ||
+         c == RCPTP_NOTJUDGED;
+}
+
+int rcptp_reply_put(stralloc *out, int status, const char *t, size_t tlen)
+{
+  char buf[2 + RCPTP_TEXTMAX];
+  size_t i, n = 2;
+  for (i = 0; i < tlen && t[i] != '\n' && n < sizeof buf; ++i)
+    if ((unsigned char)t[i] >= 0x20 && (unsigned char)t[i] < 0x7f) buf[n++] = t[i];
+  buf[0] = (char)status;
+  buf[1] = (char)(n - 2);
+  if (!stralloc_catb(out, buf, n)) { errno = ENOMEM; return 0; }
+  return 1;
+}

@@ -1,0 +1,58 @@
+/* qmail-smtpd/rcpt_proto.h — the records qmail-smtpd and
+ * qmail-rcptcheck(8) exchange over their socketpair (prefix rcptp_).
+ *
+ * Request (qmail-smtpd -> helper):
+ *   2 bytes  big-endian length N, 2 <= N <= RCPTP_REQMAX
+ *   1 byte   mode: RCPTP_ALWAYS ('A') judge every local domain,
+ *            RCPTP_DOMAIN ('D') only domains whose .qmail-default
+ *            bounces unknown users (chkuser's CHKUSER_START=DOMAIN)
+ *   N-1      the address local@domain: at least one '@', not first or
+ *            last; no control byte (below 0x20, 0x7f); at most RCPTP_ADDRMAX
+ * Reply (helper -> qmail-smtpd):
+ *   1 byte   status (RCPTP_OK ...)
+ *   1 byte   text length T <= RCPTP_TEXTMAX
+ *   T bytes  the delivery module's reason, printable ASCII (for the log)
+ * Anything else is malformed: the helper exits on a malformed request,
+ * qmail-smtpd treats a malformed reply as a dead helper (451). */
+#ifndef QV_RCPT_PROTO_H
+#define QV_RCPT_PROTO_H
+#include <stddef.h>
+#include "stralloc.h"
+
+#define RCPTP_ADDRMAX 900   /* = SMTPADDR_MAX */
+#define RCPTP_REQMAX (1 + RCPTP_ADDRMAX)
+#define RCPTP_TEXTMAX 200
+
+#define RCPTP_ALWAYS 'A'
+#define RCPTP_DOMAIN 'D'
+
+#define RCPTP_OK        'K'  /* vdeliver would deliver (or delete) */
+#define RCPTP_NOMAILBOX 'N'  /* permanent refusal: 550 5.1.1 */
+#define RCPTP_FULL      'Q'  /* over quota: 552 5.2.2 */
+#define RCPTP_TEMP      'T'  /* temporary failure: 451 4.3.0 */
+#define RCPTP_NOTJUDGED 'X'  /* not a local domain, or not checked (mode D) */
+
+/* Is (a, len) an acceptable address for a request? 1 yes, 0 no. */
+int rcptp_addr_ok(const char *a, size_t len);
+
+/* Appends the request for mode and (a, len) to out. 1; 0 with errno
+ * EINVAL (bad mode or address) or ENOMEM. */
+int rcptp_req_put(stralloc *out, int mode, const char *a, size_t len);
+
+/* Parses the request body (after the length bytes; (b, n) with n the
+ * announced length). 1 with *mode, *a, *alen pointing into b; 0 when
+ * malformed. */
+int rcptp_req_parse(const char *b, size_t n, int *mode, const char **a, size_t *alen);
+
+/* Is n an acceptable request length? 1 yes, 0 no. */
+int rcptp_req_len_ok(size_t n);
+
+/* Appends a reply: status plus text (t, tlen), cut at RCPTP_TEXTMAX
+ * bytes and at the first newline, other control bytes dropped. 1, or 0
+ * on ENOMEM. */
+int rcptp_reply_put(stralloc *out, int status, const char *t, size_t tlen);
+
+/* Is c a valid reply status? 1 yes, 0 no. */
+int rcptp_status_ok(int c);
+
+#endif

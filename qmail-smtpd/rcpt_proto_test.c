@@ -1,0 +1,70 @@
+/* qmail-smtpd/rcpt_proto_test.c — the qmail-smtpd <-> qmail-rcptcheck
+ * records, and the client's "not local: no helper" path. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "../tests/check.h"
+#include "rcpt_proto.h"
+#include "smtp_rcptcheck.h"
+
+#define OK(s) rcptp_addr_ok(s, strlen(s))
+
+int main(void)
+{
+  stralloc o = {0};
+  const char *a;
+  size_t al;
+  int mode;
+  char big[1000], dir[] = "/tmp/rcptprotoXXXXXX";
+  struct smtprcpt_helper h;
+
+  CHECK(OK("joe@example.org"));
+  CHECK(OK("a-b-c@x"));
+  CHECK(!OK("@example.org"));
+  CHECK(!OK("joe@"));
+  CHECK(!OK("joe"));
+  CHECK(OK("jo e@example.org"));
+  CHECK(!OK("jo\te@example.org"));
+  CHECK(!OK("jo\177@example.org"));
+  memset(big, 'a', sizeof big);
+  big[0] = '@'; big[1] = 'x';
+  memcpy(big + 2, "@y", 2);
+  CHECK(rcptp_addr_ok(big + 1, RCPTP_ADDRMAX));
+  CHECK(!rcptp_addr_ok(big + 1, RCPTP_ADDRMAX + 1));
+
+  CHECK(rcptp_req_put(&o, RCPTP_ALWAYS, "joe@example.org", 15) == 1);
+  CHECK(o.len == 18 && o.s[0] == 0 && o.s[1] == 16 && o.s[2] == 'A');
+  CHECK(rcptp_req_parse(o.s + 2, 16, &mode, &a, &al) == 1);
+  CHECK(mode == 'A' && al == 15 && !memcmp(a, "joe@example.org", 15));
+  CHECK(!rcptp_req_put(&o, 'Z', "joe@example.org", 15));
+  CHECK(!rcptp_req_put(&o, RCPTP_DOMAIN, "joe\rexample.org", 15));
+  CHECK(!rcptp_req_parse("Xjoe@x", 6, &mode, &a, &al));
+  CHECK(!rcptp_req_parse("A", 1, &mode, &a, &al));
+  CHECK(!rcptp_req_parse("Ajoe@x\n", 7, &mode, &a, &al));
+  CHECK(rcptp_req_parse("Djoe@x", 6, &mode, &a, &al) && mode == 'D');
+  CHECK(!rcptp_req_len_ok(0) && !rcptp_req_len_ok(1) && rcptp_req_len_ok(2));
+  CHECK(rcptp_req_len_ok(RCPTP_REQMAX) && !rcptp_req_len_ok(RCPTP_REQMAX + 1));
+
+  o.len = 0;
+  CHECK(rcptp_reply_put(&o, RCPTP_NOMAILBOX, "no\001 mailbox\nsecond", 19) == 1);
+  CHECK(o.len == 12 && o.s[0] == 'N' && o.s[1] == 10 && !memcmp(o.s + 2, "no mailbox", 10));
+  o.len = 0;
+  memset(big, 'x', sizeof big);
+  CHECK(rcptp_reply_put(&o, RCPTP_OK, big, sizeof big) == 1);
+  CHECK(o.len == 2 + RCPTP_TEXTMAX && (unsigned char)o.s[1] == RCPTP_TEXTMAX);
+  CHECK(rcptp_status_ok('K') && rcptp_status_ok('X') && !rcptp_status_ok('Z') && !rcptp_status_ok(0));
+
+  /* no users/cdb: nothing is local, the helper is never started */
+  CHECK(mkdtemp(dir) != 0);
+  setenv("QMAILDIR", dir, 1);
+  setenv("VPOPMAILDIR", dir, 1);
+  memset(&h, 0, sizeof h);
+  h.prog = "/nonexistent/qmail-rcptcheck";
+  h.mode = RCPTP_ALWAYS;
+  CHECK(smtprcpt_helper(&h, "joe@example.org", 15) == SMTPRCPT_OK);
+  CHECK(h.pid == 0 && h.fd == 0);
+  CHECK(smtprcpt_accept_all(0, "x@y", 3) == SMTPRCPT_OK);
+  rmdir(dir);
+  stralloc_free(&o);
+  return check_done();
+}
