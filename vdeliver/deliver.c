@@ -125,7 +125,7 @@ int dlv_anon_file(void)
   return fd;
 }
 
-static int write_all(int fd, const char *s, size_t n)
+int dlv_write_all(int fd, const char *s, size_t n)
 {
   while (n) {
     ssize_t w = write(fd, s, n);
@@ -148,7 +148,7 @@ int dlv_msg_init(struct dlv_msg *m, int fd)
       ssize_t n = read(fd, buf, sizeof buf);
       if (n == -1) { if (errno == EINTR) continue; close(t); return -1; }
       if (n == 0) break;
-      if (write_all(t, buf, (size_t)n) == -1) { close(t); return -1; }
+      if (dlv_write_all(t, buf, (size_t)n) == -1) { close(t); return -1; }
     }
     fd = t;
     m->own = 1;
@@ -213,13 +213,13 @@ static int copy_msg(const struct dlv_ctx *c, int fd, const char *p, size_t plen)
 {
   char buf[65536];
   off_t off = 0;
-  if (plen && write_all(fd, p, plen) == -1) return -1;
-  if (c->prefix.len && write_all(fd, c->prefix.s, c->prefix.len) == -1) return -1;
+  if (plen && dlv_write_all(fd, p, plen) == -1) return -1;
+  if (c->prefix.len && dlv_write_all(fd, c->prefix.s, c->prefix.len) == -1) return -1;
   for (;;) {
     ssize_t n = pread(c->msg->fd, buf, sizeof buf, off);
     if (n == -1) { if (errno == EINTR) continue; return -1; }
     if (n == 0) break;
-    if (write_all(fd, buf, (size_t)n) == -1) return -1;
+    if (dlv_write_all(fd, buf, (size_t)n) == -1) return -1;
     off += n;
   }
   if ((unsigned long)off != c->msg->size) { errno = EIO; return -1; }
@@ -333,7 +333,7 @@ static void quota_warn(const struct dlv_ctx *c, const struct vdomain *d,
   if (!stralloc_copys(&m, "Delivered-To: ") || !stralloc_cats(&m, addr) ||
       !stralloc_cats(&m, "\n") || !stralloc_cats(&m, b) || !stralloc_cat(&m, &body)) goto out;
   if (maildir_tmp_open(&t, maildir) == -1) goto out;
-  if (write_all(t.fd, m.s, m.len) == -1) { maildir_tmp_abort(&t); goto out; }
+  if (dlv_write_all(t.fd, m.s, m.len) == -1) { maildir_tmp_abort(&t); goto out; }
   if (maildir_tmp_commit(&t, m.len, 0) == -1) goto out;
   quota_mds_add(maildir, (long long)m.len, 1);
   fd = open(p.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

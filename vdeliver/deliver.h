@@ -95,4 +95,8 @@ int dlv_address(struct dlv_ctx *c, const char *addr, size_t len, struct dlv_resu
 /* Is (domain, len) a vpopmail domain (users/cdb)? 1 yes, 0 no, -1 errno. */
 int dlv_domain_local(const char *domain, size_t len);
 
+/* Writes all of (s, n) to fd, retrying short writes and EINTR. 0, or
+ * -1 with errno. */
+int dlv_write_all(int fd, const char *s, size_t n);
+
 #endif

@@ -46,7 +46,6 @@
 #include "sa.h"
 #include "str.h"
 
-static int write_all(int fd, const char *s, size_t n);
 
 static void __attribute__((noreturn)) die(int code, const char *event, const char *why)
 {
@@ -76,7 +75,7 @@ static void __attribute__((noreturn)) refuse(int code, const char *event, const 
     }
     for (i = 0; text[i] && text[i] != '\n' && n < sizeof buf - 1; ++i)
       if ((unsigned char)text[i] >= 0x20 && text[i] != 0x7f) buf[n++] = text[i];
-    if (write_all(6, buf, n) == 0) {
+    if (dlv_write_all(6, buf, n) == 0) {
       log_event("warn", event, "reason", why, "exit", "82", (char *)0);
       _exit(82);
     }
@@ -107,16 +106,6 @@ static void privileges(void)
   }
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-  while (n) {
-    ssize_t w = write(fd, s, n);
-    if (w == -1) { if (errno == EINTR) continue; return -1; }
-    s += w; n -= (size_t)w;
-  }
-  return 0;
-}
-
 /* fd 0 into an anonymous file; returns its fd. */
 static int read_message(void)
 {
@@ -127,7 +116,7 @@ static int read_message(void)
     ssize_t n = read(0, buf, sizeof buf);
     if (n == -1) { if (errno == EINTR) continue; die(54, "message", "read error"); }
     if (n == 0) break;
-    if (write_all(fd, buf, (size_t)n) == -1) die(53, "message", "write error or disk full");
+    if (dlv_write_all(fd, buf, (size_t)n) == -1) die(53, "message", "write error or disk full");
   }
   return fd;
 }
