@@ -39,13 +39,8 @@ int rules_find(struct cdbmap *m, const char *ip, size_t iplen, stralloc *value)
 int rules_lookup(const char *path, int missing_ok, const char *ip, size_t iplen, stralloc *value)
 {
   struct cdbmap m;
-  int r = cdbmap_open(&m, path);
-  if (r == 0) {
-    if (missing_ok) return 0;
-    errno = ENOENT;
-    return -1;
-  }
-  if (r < 0) return -1;
+  int r = cdbmap_open_store(&m, path, missing_ok);
+  if (r <= 0) return r;
   r = rules_find(&m, ip, iplen, value);
   {
     int e = errno;

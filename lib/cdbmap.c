@@ -64,16 +64,21 @@ void cdbmap_close(struct cdbmap *m)
   m->fd = -1;
 }
 
-int cdbmap_lookup(const char *path, const char *key, size_t klen, stralloc *value, int missing_ok)
+int cdbmap_open_store(struct cdbmap *m, const char *path, int missing_ok)
 {
-  struct cdbmap m;
-  int r = cdbmap_open(&m, path);
-  if (r == 0) {
-    if (missing_ok) return 0;
+  int r = cdbmap_open(m, path);
+  if (r == 0 && !missing_ok) {
     errno = ENOENT;
     return -1;
   }
-  if (r < 0) return -1;
+  return r;
+}
+
+int cdbmap_lookup(const char *path, const char *key, size_t klen, stralloc *value, int missing_ok)
+{
+  struct cdbmap m;
+  int r = cdbmap_open_store(&m, path, missing_ok);
+  if (r <= 0) return r;
   r = cdbmap_find(&m, key, klen, value);
   { int saved = errno; cdbmap_close(&m); errno = saved; }
   return r;

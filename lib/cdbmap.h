@@ -27,6 +27,10 @@ int cdbmap_findnext(struct cdbmap *m, const char *key, size_t klen, stralloc *va
 
 void cdbmap_close(struct cdbmap *m);
 
+/* cdbmap_open for a store that must exist: 1 open, 0 missing and
+ * missing_ok, -1 with errno (ENOENT when missing and !missing_ok). */
+int cdbmap_open_store(struct cdbmap *m, const char *path, int missing_ok);
+
 /* Open + find + close in one call. 1, 0 (no such key, or no such file
  * when missing_ok), -1 with errno (no such file when !missing_ok is
  * ENOENT: a store that cannot be read is never "not found"). */
