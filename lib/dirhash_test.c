@@ -9,27 +9,6 @@
 #include "../tests/check.h"
 #include "dirhash.h"
 
-static void put(const char *path, const char *data)
-{
-  FILE *f = fopen(path, "w");
-  CHECK(f != 0);
-  if (!f) return;
-  fputs(data, f);
-  fclose(f);
-}
-
-static int slurp(const char *path, char *buf, size_t max)
-{
-  int fd = open(path, O_RDONLY);
-  ssize_t n;
-  if (fd == -1) return -1;
-  n = read(fd, buf, max - 1);
-  close(fd);
-  if (n < 0) return -1;
-  buf[n] = '\0';
-  return (int)n;
-}
-
 static int isdir(const char *path)
 {
   struct stat st;
@@ -148,9 +127,9 @@ int main(void)
   CHECK(dirhash_alloc(top, ctl, fre, (uid_t)-1, (gid_t)-1, &b) == 1);
   CHECK_SA(b, "");
   CHECK(b.s[b.len] == '\0');
-  CHECK(slurp(ctl, buf, sizeof buf) > 0);
+  CHECK(check_slurp(ctl, buf, sizeof buf) > 0);
   CHECK(!strcmp(buf, "1\n0\n3\n0 0 0\n61 61 61\n0 2 4\n0 0 0\n\n"));
-  put(ctl, "99\n0\n3\n0 0 0\n61 61 61\n0 2 4\n0 0 0\n\n");
+  check_put(ctl, "99\n0\n3\n0 0 0\n61 61 61\n0 2 4\n0 0 0\n\n");
   CHECK(dirhash_alloc(top, ctl, fre, getuid(), getgid(), &b) == 1);
   CHECK_SA(b, "0");
   snprintf(p, sizeof p, "%s/0", top);
@@ -159,44 +138,44 @@ int main(void)
   /* release: decrement, bucket onto the free list */
   CHECK(dirhash_release(ctl, fre, "0", 1) == 1);
   CHECK(dirhash_read(ctl, &d) == 1 && d.cur_users == 99 && !strcmp(d.the_dir, "0"));
-  CHECK(slurp(fre, buf, sizeof buf) > 0 && !strcmp(buf, "0\n"));
+  CHECK(check_slurp(fre, buf, sizeof buf) > 0 && !strcmp(buf, "0\n"));
   CHECK(dirhash_release(ctl, fre, "", 0) == 1);      /* parent: nothing listed */
-  CHECK(slurp(fre, buf, sizeof buf) > 0 && !strcmp(buf, "0\n"));
+  CHECK(check_slurp(fre, buf, sizeof buf) > 0 && !strcmp(buf, "0\n"));
   CHECK(dirhash_read(ctl, &d) == 1 && d.cur_users == 98);
   CHECK(dirhash_release(ctl, fre, "../x", 4) == -1 && errno == EINVAL);
   /* alloc takes the free bucket (comments kept, junk dropped) */
-  put(fre, "# freed buckets\n\nbad/\nA\n7\n");
+  check_put(fre, "# freed buckets\n\nbad/\nA\n7\n");
   CHECK(dirhash_alloc(top, ctl, fre, (uid_t)-1, (gid_t)-1, &b) == 1);
   CHECK_SA(b, "A");
   snprintf(p, sizeof p, "%s/A", top);
   CHECK(isdir(p));
-  CHECK(slurp(fre, buf, sizeof buf) > 0 && !strcmp(buf, "# freed buckets\n7\n"));
+  CHECK(check_slurp(fre, buf, sizeof buf) > 0 && !strcmp(buf, "# freed buckets\n7\n"));
   CHECK(dirhash_read(ctl, &d) == 1 && d.cur_users == 99 && !strcmp(d.the_dir, "0"));
   CHECK(dirhash_alloc(top, ctl, fre, (uid_t)-1, (gid_t)-1, &b) == 1);
   CHECK_SA(b, "7");
-  CHECK(slurp(fre, buf, sizeof buf) > 0 && !strcmp(buf, "# freed buckets\n"));
+  CHECK(check_slurp(fre, buf, sizeof buf) > 0 && !strcmp(buf, "# freed buckets\n"));
   /* free list used up: the state advances (count 101, still "0") */
   CHECK(dirhash_alloc(top, ctl, fre, (uid_t)-1, (gid_t)-1, &b) == 1);
   CHECK_SA(b, "0");
   CHECK(dirhash_read(ctl, &d) == 1 && d.cur_users == 101);
   /* domains: no free list; nested levels are created */
-  put(ctl, "6299\n0\n3\n0 0 0\n61 61 61\n0 2 4\n61 0 0\nz\n");
+  check_put(ctl, "6299\n0\n3\n0 0 0\n61 61 61\n0 2 4\n61 0 0\nz\n");
   CHECK(dirhash_alloc(top, ctl, 0, (uid_t)-1, (gid_t)-1, &b) == 1);
   CHECK_SA(b, "0/0");
   snprintf(p, sizeof p, "%s/0/0", top);
   CHECK(isdir(p));
-  CHECK(slurp(ctl, buf, sizeof buf) > 0);
+  CHECK(check_slurp(ctl, buf, sizeof buf) > 0);
   CHECK(!strcmp(buf, "6300\n1\n3\n0 0 0\n61 61 61\n0 2 4\n0 1 0\n0/0\n"));
   /* a malformed record is an error, and is left alone */
-  put(ctl, "garbage\n");
+  check_put(ctl, "garbage\n");
   CHECK(dirhash_alloc(top, ctl, fre, (uid_t)-1, (gid_t)-1, &b) == -1 && errno == EINVAL);
-  CHECK(slurp(ctl, buf, sizeof buf) > 0 && !strcmp(buf, "garbage\n"));
+  CHECK(check_slurp(ctl, buf, sizeof buf) > 0 && !strcmp(buf, "garbage\n"));
   CHECK(dirhash_read(ctl, &d) == -1 && errno == EINVAL);
   /* release without a record leaves it missing */
   unlink(ctl);
   CHECK(dirhash_release(ctl, fre, "5", 1) == 1);
   CHECK(access(ctl, F_OK) == -1);
-  CHECK(slurp(fre, buf, sizeof buf) > 0 && !strcmp(buf, "# freed buckets\n5\n"));
+  CHECK(check_slurp(fre, buf, sizeof buf) > 0 && !strcmp(buf, "# freed buckets\n5\n"));
 
   snprintf(buf, sizeof buf, "rm -rf '%s'", top);
   CHECK(system(buf) == 0);

@@ -17,15 +17,6 @@ static int norm(const char *s)
   return quota_normalize(&out, s, strlen(s));
 }
 
-static void put(const char *path, const char *data)
-{
-  FILE *f = fopen(path, "w");
-  CHECK(f != 0);
-  if (!f) return;
-  fputs(data, f);
-  fclose(f);
-}
-
 static void putsize(const char *path, size_t n)
 {
   FILE *f = fopen(path, "w");
@@ -33,18 +24,6 @@ static void putsize(const char *path, size_t n)
   if (!f) return;
   while (n--) fputc('x', f);
   fclose(f);
-}
-
-static int slurp(const char *path, char *buf, size_t max)
-{
-  int fd = open(path, O_RDONLY);
-  ssize_t n;
-  if (fd == -1) return -1;
-  n = read(fd, buf, max - 1);
-  close(fd);
-  if (n < 0) return -1;
-  buf[n] = '\0';
-  return (int)n;
 }
 
 static void mk(const char *base, const char *rel)
@@ -127,13 +106,13 @@ int main(void)
   mk(md, "new"); mk(md, "cur"); mk(md, "tmp");
   mk(md, ".Sent"); mk(md, ".Sent/new"); mk(md, ".Sent/cur");
   mk(md, ".Trash"); mk(md, ".Trash/cur");
-  snprintf(p, sizeof p, "%s/new/1.1.host,S=100", md); put(p, "");
-  snprintf(p, sizeof p, "%s/cur/2.2.host,S=200:2,S", md); put(p, "");
+  snprintf(p, sizeof p, "%s/new/1.1.host,S=100", md); check_put(p, "");
+  snprintf(p, sizeof p, "%s/cur/2.2.host,S=200:2,S", md); check_put(p, "");
   snprintf(p, sizeof p, "%s/cur/3.3.host:2,ST", md); putsize(p, 5000);  /* trashed */
   snprintf(p, sizeof p, "%s/cur/4.4.host:2,", md); putsize(p, 50);      /* stat size */
   snprintf(p, sizeof p, "%s/cur/.hidden", md); putsize(p, 999);
-  snprintf(p, sizeof p, "%s/.Sent/cur/5.5.host,S=1000:2,S", md); put(p, "");
-  snprintf(p, sizeof p, "%s/.Trash/cur/6.6.host,S=7000:2,S", md); put(p, "");
+  snprintf(p, sizeof p, "%s/.Sent/cur/5.5.host,S=1000:2,S", md); check_put(p, "");
+  snprintf(p, sizeof p, "%s/.Trash/cur/6.6.host,S=7000:2,S", md); check_put(p, "");
   /* usage = 100 + 200 + 50 + 1000 = 1350 bytes, 4 messages */
 
   /* no file, no spec: walk, write nothing */
@@ -144,7 +123,7 @@ int main(void)
 
   /* set: creates the file with spec + usage */
   CHECK(quota_mds_set(md, "10000S,10C", (uid_t)-1, (gid_t)-1) == 1);
-  CHECK(slurp(p, buf, sizeof buf) > 0);
+  CHECK(check_slurp(p, buf, sizeof buf) > 0);
   CHECK(!strcmp(buf, "10000S,10C\n1350 4\n"));
   /* the temporary file is gone */
   {
@@ -155,7 +134,7 @@ int main(void)
   /* add appends one delta line; read sums (file fresh, not recomputed) */
   CHECK(quota_mds_add(md, 500, 1) == 1);
   CHECK(quota_mds_add(md, -100, -1) == 1);
-  CHECK(slurp(p, buf, sizeof buf) > 0);
+  CHECK(check_slurp(p, buf, sizeof buf) > 0);
   CHECK(!strcmp(buf, "10000S,10C\n1350 4\n500 1\n-100 -1\n"));
   CHECK(quota_mds_read(md, "10000S,10C", (uid_t)-1, (gid_t)-1, &b, &c) == 1);
   CHECK(b == 1750 && c == 4);
@@ -172,7 +151,7 @@ int main(void)
   CHECK(quota_percent(md, "10000S,10C", (uid_t)-1, (gid_t)-1, &pct) == 1 && pct == 40);  /* 4 of 10 messages */
   /* a different spec than the file's forces a recompute with the new spec */
   CHECK(quota_check(md, "2000S,4C", (uid_t)-1, (gid_t)-1, 1, &over) == 1 && over == 1);
-  CHECK(slurp(p, buf, sizeof buf) > 0);
+  CHECK(check_slurp(p, buf, sizeof buf) > 0);
   CHECK(!strcmp(buf, "2000S,4C\n1350 4\n"));
   CHECK(quota_percent(md, "2000S,4C", (uid_t)-1, (gid_t)-1, &pct) == 1 && pct == 100);
   CHECK(quota_percent(md, "2000S", (uid_t)-1, (gid_t)-1, &pct) == 1 && pct == 67);
@@ -186,17 +165,17 @@ int main(void)
   CHECK(quota_mds_read(md, "10000S", (uid_t)-1, (gid_t)-1, &b, &c) == 1 && b == 4350 && c == 7);
   age(p, 16 * 60);
   CHECK(quota_mds_read(md, "10000S", (uid_t)-1, (gid_t)-1, &b, &c) == 1 && b == 1350 && c == 4);
-  CHECK(slurp(p, buf, sizeof buf) > 0 && !strcmp(buf, "10000S\n1350 4\n"));
+  CHECK(check_slurp(p, buf, sizeof buf) > 0 && !strcmp(buf, "10000S\n1350 4\n"));
   /* a file of >= 5120 bytes is recomputed */
   for (i = 0; i < 1300; ++i) CHECK(quota_mds_add(md, 1, 0) == 1);
   CHECK(quota_mds_read(md, "10000S", (uid_t)-1, (gid_t)-1, &b, &c) == 1 && b == 1350 && c == 4);
-  CHECK(slurp(p, buf, sizeof buf) > 0 && !strcmp(buf, "10000S\n1350 4\n"));
+  CHECK(check_slurp(p, buf, sizeof buf) > 0 && !strcmp(buf, "10000S\n1350 4\n"));
   /* garbage is recomputed; spec NULL keeps the old first line */
-  put(p, "10000S\nnot a number\n");
+  check_put(p, "10000S\nnot a number\n");
   CHECK(quota_mds_read(md, 0, (uid_t)-1, (gid_t)-1, &b, &c) == 1 && b == 1350 && c == 4);
-  CHECK(slurp(p, buf, sizeof buf) > 0 && !strcmp(buf, "10000S\n1350 4\n"));
+  CHECK(check_slurp(p, buf, sizeof buf) > 0 && !strcmp(buf, "10000S\n1350 4\n"));
   /* negative sums read as zero */
-  put(p, "10000S\n-99999 -10\n");
+  check_put(p, "10000S\n-99999 -10\n");
   CHECK(quota_mds_read(md, "10000S", (uid_t)-1, (gid_t)-1, &b, &c) == 1 && b == 0 && c == 0);
 
   /* set NOQUOTA / "" removes the file; add then does nothing */
@@ -212,11 +191,11 @@ int main(void)
 
   /* a subfolder with maildirfolder uses the parent's maildirsize */
   CHECK(quota_mds_set(md, "10000S", (uid_t)-1, (gid_t)-1) == 1);
-  snprintf(p, sizeof p, "%s/.Sent/maildirfolder", md); put(p, "");
+  snprintf(p, sizeof p, "%s/.Sent/maildirfolder", md); check_put(p, "");
   snprintf(p, sizeof p, "%s/.Sent/", md);
   CHECK(quota_mds_add(p, 7, 1) == 1);
   snprintf(p, sizeof p, "%s/maildirsize", md);
-  CHECK(slurp(p, buf, sizeof buf) > 0 && !strcmp(buf, "10000S\n1350 4\n7 1\n"));
+  CHECK(check_slurp(p, buf, sizeof buf) > 0 && !strcmp(buf, "10000S\n1350 4\n7 1\n"));
 
   /* I/O errors are errors, never "under quota" */
   if (geteuid() != 0) {

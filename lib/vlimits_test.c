@@ -11,27 +11,6 @@
 #include "vlimits.h"
 #include "vpasswd.h"
 
-static void put(const char *path, const char *data)
-{
-  FILE *f = fopen(path, "w");
-  CHECK(f != 0);
-  if (!f) return;
-  fputs(data, f);
-  fclose(f);
-}
-
-static int slurp(const char *path, char *buf, size_t max)
-{
-  int fd = open(path, O_RDONLY);
-  ssize_t n;
-  if (fd == -1) return -1;
-  n = read(fd, buf, max - 1);
-  close(fd);
-  if (n < 0) return -1;
-  buf[n] = '\0';
-  return (int)n;
-}
-
 static int parse(struct vlimits *l, const char *s)
 {
   return limits_parse(l, s, strlen(s));
@@ -148,11 +127,11 @@ int main(void)
   snprintf(p, sizeof p, "%s/etc", top);
   CHECK(mkdir(p, 0750) == 0);
   snprintf(p, sizeof p, "%s/etc/vlimits.default", top);
-  put(p, "maxpopaccounts 5\ndisable_smtp\n");
+  check_put(p, "maxpopaccounts 5\ndisable_smtp\n");
   CHECK(limits_read(dom, &l) == 1 && l.maxpopaccounts == 5 && l.disable_smtp);
   CHECK(limits_read(0, &l) == 1 && l.maxpopaccounts == 5);
   snprintf(p, sizeof p, "%s/.qmailadmin-limits", dom);
-  put(p, "maxpopaccounts: 7\n");
+  check_put(p, "maxpopaccounts: 7\n");
   CHECK(limits_read(dom, &l) == 2 && l.maxpopaccounts == 7 && !l.disable_smtp);
   /* an unreadable file is an error, not a silent default */
   if (geteuid() != 0) {
@@ -166,7 +145,7 @@ int main(void)
   CHECK(limits_write(p, &l, getuid(), getgid()) == 1);
   CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0600);
   CHECK(limits_read_file(p, &m) == 1 && !memcmp(&l, &m, sizeof l));
-  CHECK(slurp(p, buf, sizeof buf) > 0 && strstr(buf, "maxaliases: 3\n") &&
+  CHECK(check_slurp(p, buf, sizeof buf) > 0 && strstr(buf, "maxaliases: 3\n") &&
         strstr(buf, "\ndisable_webmail\n"));
   CHECK(limits_delete(dom) == 1);
   CHECK(limits_delete(dom) == 0);

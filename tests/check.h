@@ -37,6 +37,28 @@ static int check_count;
 /* CHECK_SA(sa, want): a stralloc's contents equal the C string want. */
 #define CHECK_SA(sa, want) CHECK_STR((sa).s ? (sa).s : "", (sa).len, want)
 
+/* Test fixtures: write a file (a failure counts as a failed check) and
+ * read one into buf (NUL-terminated; length, or -1). */
+static inline void check_put(const char *path, const char *data)
+{
+  FILE *f = fopen(path, "w");
+  CHECK(f != 0);
+  if (!f) return;
+  fputs(data, f);
+  fclose(f);
+}
+
+static inline int check_slurp(const char *path, char *buf, size_t max)
+{
+  FILE *f = fopen(path, "rb");
+  size_t n;
+  if (!f) return -1;
+  n = fread(buf, 1, max - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  return (int)n;
+}
+
 static inline int check_done(void)
 {
   fprintf(stderr, "%d checks, %d failed\n", check_count, check_failures);
