@@ -1,0 +1,200 @@
+#!/bin/sh
+# tests/bench/smtp.sh — inbound SMTP throughput, qvmail against Postfix.
+#
+# N concurrent clients (BENCH_SMTP_CLIENTS, default 8) each send M
+# messages over one connection to local users, for 4 KB messages
+# (M = BENCH_SMTP_MSGS_4K, default 200) and 100 KB messages
+# (M = BENCH_SMTP_MSGS_100K, default 50). tests/bench/smtpload.py drives
+# the load and counts the files in the users' Maildir new/ directories.
+# Printed per size: accepted msgs/s, delivered msgs/s (first MAIL to the
+# last file in new/), p50/p99 latency (MAIL to the 250 after the dot),
+# for qvmail and for Postfix, and qvmail's delivered rate over Postfix's.
+# Goal: at least 2x Postfix's delivered msgs/s for 4 KB with 8 clients.
+#
+# qvmail: a sandbox from `make setup`, one domain with BENCH_SMTP_USERS
+# (default 8) users, qvtcpserver on a free 127.0.0.1 port running
+# qmail-smtpd, which delivers before it answers 250.
+# Postfix: a private instance (its own config, queue and data directory
+# in the temp tree; the system instance is never touched) listening on
+# a free 127.0.0.1 port, delivering with virtual(8) to Maildirs, no DNS.
+# Postfix's defaults are kept otherwise. It needs root (postfix start)
+# and the postfix package (scripts/deps bench); without them only the
+# qvmail figures are printed.
+#
+# Benchmarks report numbers; this fails only when messages are lost or
+# refused. KEEP=1 keeps the temp tree (logs, Maildirs, Postfix's maillog).
+#
+# Measured on the 2-core development VM (ext4, other builds running;
+# runs vary by +-30%), 8 clients, Postfix 3.7.11: 4 KB x 200 qvmail
+# 333-870 delivered/s, p50 9-23 ms, Postfix 397-577/s, ratio 0.8-0.9x;
+# 100 KB x 50 qvmail 268-479/s, Postfix 288-468/s, ratio 0.6-1.0x.
+# The 2x goal is not met yet. Both fsync the message; qvmail also
+# fsyncs new/ and answers 250 only once the file is in new/, while
+# Postfix answers after its queue file is safe and delivers later
+# (its accepted and delivered rates differ by the queue's lag).
+: "${QV_BUILD:?}" "${QV_SRC:?}"
+CLIENTS=${BENCH_SMTP_CLIENTS:-8}
+USERS=${BENCH_SMTP_USERS:-8}
+M4K=${BENCH_SMTP_MSGS_4K:-200}
+M100K=${BENCH_SMTP_MSGS_100K:-50}
+LOAD="$QV_SRC/tests/bench/smtpload.py"
+tmp=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/qv-bench-smtp.XXXXXX") || exit 111
+chmod 755 "$tmp"
+qpid=
+pf=
+cleanup() {
+  [ -n "$qpid" ] && kill -TERM "$qpid" 2>/dev/null
+  [ -n "$pf" ] && postfix -c "$pf/etc" stop > /dev/null 2>&1
+  [ -n "$KEEP" ] && echo "kept $tmp" || rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 111' INT TERM
+fail() { echo "smtp bench: $*"; exit 1; }
+
+# ---- qvmail sandbox
+Q="$tmp/q" V="$tmp/v"
+make -s -C "$QV_SRC" setup QMAILDIR="$Q" VPOPMAILDIR="$V" > "$tmp/setup.log" 2>&1 ||
+  { cat "$tmp/setup.log"; fail "make setup"; }
+export QMAILDIR="$Q" VPOPMAILDIR="$V"
+echo localhost > "$Q/control/me"
+echo bench.test > "$Q/control/defaultdomain"
+echo 10485760 > "$Q/control/databytes"
+"$V/bin/vadddomain" bench.test pmpass > /dev/null || fail vadddomain
+i=1
+while [ $i -le "$USERS" ]; do
+  "$V/bin/vadduser" "u$i@bench.test" "pw$i" > /dev/null || fail "vadduser u$i"
+  i=$((i + 1))
+done
+# qmail-smtpd refuses to run as root: as root the sandbox belongs to nobody
+RUN=
+if [ "$(id -u)" = 0 ]; then
+  chown -R 65534:65534 "$Q" "$V"
+  RUN="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+$RUN "$Q/bin/qvtcpserver" -1 -c 200 -C 0 127.0.0.1 0 "$Q/bin/qmail-smtpd" \
+  > "$tmp/qport" 2> "$tmp/qvtcpserver.log" &
+qpid=$!
+i=0
+while [ $i -lt 50 ] && [ ! -s "$tmp/qport" ]; do sleep 0.1; i=$((i + 1)); done
+qport=$(head -n 1 "$tmp/qport")
+[ -n "$qport" ] || { cat "$tmp/qvtcpserver.log"; fail "qvtcpserver did not start"; }
+QNEW="$V/domains/bench.test/{user}/Maildir/new"
+
+# ---- Postfix, private instance
+pfport=
+if [ "$(id -u)" = 0 ] && command -v postfix > /dev/null 2>&1; then
+  pf="$tmp/pf"
+  mkdir -p "$pf/etc" "$pf/spool" "$pf/data" "$pf/mail"
+  chown postfix "$pf/data"
+  chown 65534:65534 "$pf/mail"
+  pfport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  : > "$pf/etc/vmailbox"
+  i=1
+  while [ $i -le "$USERS" ]; do
+    echo "u$i@bench.test bench.test/u$i/" >> "$pf/etc/vmailbox"
+    i=$((i + 1))
+  done
+  cat > "$pf/etc/main.cf" <<EOT
+compatibility_level = 3.6
+config_directory = $pf/etc
+queue_directory = $pf/spool
+data_directory = $pf/data
+meta_directory = /etc/postfix
+daemon_directory = /usr/lib/postfix/sbin
+shlib_directory = /usr/lib/postfix
+command_directory = /usr/sbin
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = bench-mx.localdomain
+mydomain = localdomain
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtp_dns_support_level = disabled
+smtpd_client_restrictions =
+smtpd_tls_security_level = none
+alias_maps =
+alias_database =
+local_recipient_maps =
+relayhost =
+biff = no
+virtual_mailbox_domains = bench.test
+virtual_mailbox_base = $pf/mail
+virtual_mailbox_maps = texthash:$pf/etc/vmailbox
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+virtual_minimum_uid = 100
+message_size_limit = 10485760
+maillog_file = $pf/maillog
+maillog_file_prefixes = $tmp
+import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C
+EOT
+  cat > "$pf/etc/master.cf" <<EOT
+127.0.0.1:$pfport inet n - n - - smtpd
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+virtual   unix  -       n       n       -       -       virtual
+EOT
+  if ! postfix -c "$pf/etc" start > "$tmp/pf.start" 2>&1; then
+    echo "smtp bench: postfix did not start; qvmail figures only"
+    sed 's/^/  /' "$tmp/pf.start" "$pf/maillog" 2>/dev/null | tail -n 10
+    pf= pfport=
+  else
+    i=0
+    while [ $i -lt 50 ] && ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $pfport), 1)" 2>/dev/null; do
+      sleep 0.1; i=$((i + 1))
+    done
+  fi
+else
+  echo "smtp bench: Postfix comparison needs root and the postfix package; qvmail figures only"
+fi
+PNEW="$tmp/pf/mail/bench.test/{user}/new"
+
+# one warm-up message per server, not timed (first exec, first Maildir)
+python3 "$LOAD" 127.0.0.1 "$qport" 1 1 1000 bench.test 1 "$QNEW" > /dev/null ||
+  { tail -n 5 "$tmp/qvtcpserver.log"; fail "qvmail warm-up message not delivered"; }
+if [ -n "$pfport" ]; then
+  BENCH_WAIT=20 python3 "$LOAD" 127.0.0.1 "$pfport" 1 1 1000 bench.test 1 "$PNEW" > /dev/null || {
+    echo "smtp bench: postfix warm-up message not delivered; qvmail figures only"
+    tail -n 5 "$pf/maillog" 2>/dev/null | sed 's/^/  /'
+    pfport=
+  }
+fi
+
+# fig KEY LINE: the value of KEY=... in smtpload's output
+fig() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+status=0
+for spec in "4KB 4096 $M4K" "100KB 102400 $M100K"; do
+  set -- $spec
+  label=$1 size=$2 msgs=$3
+  q=$(python3 "$LOAD" 127.0.0.1 "$qport" "$CLIENTS" "$msgs" "$size" bench.test "$USERS" "$QNEW") ||
+    { status=1; echo "smtp bench: qvmail lost or refused messages: $q"; }
+  line="smtp $label ${CLIENTS}x$msgs: qvmail accepted $(fig accepted_s "$q")/s delivered $(fig delivered_s "$q")/s p50 $(fig p50_ms "$q") ms p99 $(fig p99_ms "$q") ms"
+  if [ -n "$pfport" ]; then
+    p=$(python3 "$LOAD" 127.0.0.1 "$pfport" "$CLIENTS" "$msgs" "$size" bench.test "$USERS" "$PNEW") ||
+      { status=1; echo "smtp bench: postfix lost or refused messages: $p"; }
+    ratio=$(echo "$(fig delivered_s "$q") $(fig delivered_s "$p")" | awk '$2 > 0 { printf "%.1f", $1 / $2 }')
+    line="$line | postfix accepted $(fig accepted_s "$p")/s delivered $(fig delivered_s "$p")/s p50 $(fig p50_ms "$p") ms p99 $(fig p99_ms "$p") ms | delivered ratio ${ratio:-?}x"
+  fi
+  echo "$line"
+done
+fs=$(df -T "$tmp" | awk 'NR == 2 { print $2 }')
+echo "smtp: trees on $fs, $(nproc) cores"
+exit $status
