@@ -13,6 +13,7 @@ message is there, counting files.
 
 Prints one line of key=value figures:
   sent= accepted= failed= secs= accepted_s= delivered= delivered_s= p50_ms= p99_ms=
+  client_cpu= (this script's CPU while sending, % of one core)
 delivered_s is delivered messages over the time from the first MAIL to
 the last new/ file seen (polled every 10 ms). Exit 0 when every message
 was accepted and delivered, 1 otherwise (the figures still print).
@@ -114,9 +115,11 @@ def main():
         t.start()
     start_gate.wait()
     t_start = time.monotonic()
+    cpu0 = sum(os.times()[:2])
     for t in threads:
         t.join()
     t_sent = time.monotonic()
+    cpu1 = sum(os.times()[:2])
 
     want = before + ok[0]
     last = t_start
@@ -141,9 +144,10 @@ def main():
     send_secs = t_sent - t_start
     dlv_secs = max(last - t_start, 1e-9)
     print("sent=%d accepted=%d failed=%d secs=%.2f accepted_s=%.0f delivered=%d "
-          "delivered_s=%.0f p50_ms=%.1f p99_ms=%.1f"
+          "delivered_s=%.0f p50_ms=%.1f p99_ms=%.1f client_cpu=%.0f%%"
           % (clients * msgs, ok[0], bad[0], send_secs, ok[0] / send_secs,
-             delivered, delivered / dlv_secs, pct(0.50), pct(0.99)))
+             delivered, delivered / dlv_secs, pct(0.50), pct(0.99),
+             100 * (cpu1 - cpu0) / send_secs))
     return 0 if ok[0] == clients * msgs and delivered == ok[0] else 1
 
 
