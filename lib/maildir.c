@@ -162,9 +162,8 @@ int maildir_tmp_commit(struct maildir_tmp *t, unsigned long size, stralloc *newp
     goto unpublish;
   }
   if (fsync_path(dp.s) == -1) goto unpublish;
-  dp.len -= 3;
-  if (!stralloc_cats(&dp, "tmp") || !sa_cstr(&dp)) { errno = ENOMEM; goto unpublish; }
-  fsync_path(dp.s);   /* the unlink need not be durable */
+  /* tmp/ is not fsynced: the unlink of the temporary name need not be
+   * durable (a leftover after a crash is an ordinary stale tmp file). */
   if (newpath && (!stralloc_copy(newpath, &np) || !sa_cstr(newpath))) {
     /* Delivered, but the caller cannot learn where: still success. */
     if (newpath) newpath->len = 0;
