@@ -154,8 +154,10 @@ fail:
 void cdbmap_write_abort(struct cdbmap_writer *w)
 {
   int saved = errno;
-  if (w->fd >= 0) free_hplist(&w->cm);
-  if (w->fd >= 0) close(w->fd);
+  if (w->fd >= 0) {
+    free_hplist(&w->cm);
+    close(w->fd);
+  }
   if (w->tmp.s) unlink(w->tmp.s);
   w->fd = -1;
   stralloc_free(&w->path);

@@ -22,13 +22,13 @@
  * first; it never runs a lookup as root. */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "log.h"
 #include "paths.h"
+#include "privdrop.h"
 #include "rcpt_answer.h"
 #include "rcpt_proto.h"
 #include "sa.h"
@@ -48,19 +48,15 @@ static void fds_open(void)
 
 static void privileges(void)
 {
-  uid_t uid = geteuid();
-  gid_t gid = getegid();
-  if (uid == 0 && paths_sandboxed()) return;   /* a sandbox belongs to its user */
-  if (uid == 0) {
-    if (!paths_mailstore_ids(&uid, &gid)) die(111, "setup", "no mail-store user");
-    if (setgroups(0, 0) == -1) die(111, "setup", "setgroups failed");
+  switch (privdrop_mailstore()) {
+  case PRIVDROP_OK: return;
+  case PRIVDROP_NOUSER: die(111, "setup", "no mail-store user");
+  case PRIVDROP_SETGROUPS: die(111, "setup", "setgroups failed");
+  case PRIVDROP_SETIDS: die(111, "setup", "cannot set ids");
+  case PRIVDROP_ROOT: die(111, "setup", "refusing to run as root");
+  case PRIVDROP_NOMEM: die(111, "setup", "out of memory");
   }
-  if (setregid(gid, gid) == -1 || setreuid(uid, uid) == -1) die(111, "setup", "cannot set ids");
-  if (geteuid() == 0 || getuid() == 0) die(111, "setup", "refusing to run as root");
-  if (paths_secure()) {
-    clearenv();
-    if (setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1) == -1) die(111, "setup", "out of memory");
-  }
+  die(111, "setup", "privilege drop");
 }
 
 /* Reads exactly n bytes from fd 0. 1, 0 at end of file before the first

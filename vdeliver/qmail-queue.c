@@ -33,7 +33,6 @@
  * for the loop check. */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -42,6 +41,7 @@
 #include "deliver.h"
 #include "log.h"
 #include "paths.h"
+#include "privdrop.h"
 #include "qqenv.h"
 #include "sa.h"
 #include "str.h"
@@ -89,21 +89,18 @@ static void timeout(int sig)
   _exit(52);
 }
 
+/* qmail-queue's exit codes for each failed step of the drop */
 static void privileges(void)
 {
-  uid_t uid = geteuid();
-  gid_t gid = getegid();
-  if (uid == 0 && paths_sandboxed()) return;   /* a sandbox belongs to its user */
-  if (uid == 0) {
-    if (!paths_mailstore_ids(&uid, &gid)) die(55, "setup", "no mail-store user");
-    if (setgroups(0, 0) == -1) die(81, "setup", "setgroups failed");
+  switch (privdrop_mailstore()) {
+  case PRIVDROP_OK: return;
+  case PRIVDROP_NOUSER: die(55, "setup", "no mail-store user");
+  case PRIVDROP_SETGROUPS: die(81, "setup", "setgroups failed");
+  case PRIVDROP_SETIDS: die(81, "setup", "cannot set ids");
+  case PRIVDROP_ROOT: die(81, "setup", "refusing to deliver as root");
+  case PRIVDROP_NOMEM: die(51, "setup", "out of memory");
   }
-  if (setregid(gid, gid) == -1 || setreuid(uid, uid) == -1) die(81, "setup", "cannot set ids");
-  if (geteuid() == 0 || getuid() == 0) die(81, "setup", "refusing to deliver as root");
-  if (paths_secure()) {
-    clearenv();
-    if (setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1) == -1) die(51, "setup", "out of memory");
-  }
+  die(81, "setup", "privilege drop");
 }
 
 /* fd 0 into an anonymous file; returns its fd. */
