@@ -144,9 +144,9 @@ mv "$T/rc" "$QMAILDIR/bin/qmail-rcptcheck"
 
 # chkuser's limits
 rcpts a@example.org b@example.org c@example.org joe@example.org | smtp CHKUSER_WRONGRCPTLIMIT=2 | sed 1,2d > "$T/r"
-check wrongrcptlimit "$NO$NO"'571 sorry, you are violating our security policies (chkuser)\r\n571 sorry, you are violating our security policies (chkuser)\r\n' "$T/r"
+check wrongrcptlimit "$NO$NO"'550 sorry, you are violating our security policies (chkuser)\r\n550 sorry, you are violating our security policies (chkuser)\r\n' "$T/r"
 rcpts joe@example.org info@example.org joe@example.org | smtp CHKUSER_RCPTLIMIT=2 | sed 1,2d > "$T/r"
-check rcptlimit "$OK$OK"'571 sorry, reached maximum number of recipients for one session (chkuser)\r\n' "$T/r"
+check rcptlimit "$OK$OK"'550 sorry, reached maximum number of recipients allowed in one session (chkuser)\r\n' "$T/r"
 
 # the helper itself: one reply per record, a malformed record is fatal
 printf '\000\020Ajoe@example.org\000\023Anobody@example.org' | $RUN "$B/qmail-rcptcheck" 2>/dev/null | od -An -c | tr -s ' ' > "$T/r"
