@@ -1,0 +1,14 @@
+# pop3/build.mk — POP3: qmail-popup (before authentication) and
+# qmail-pop3d (after), installed in QMAILDIR/bin. pop3_cmd.c is the
+# command-line parser both use (unit-tested, fuzzed).
+pop3_PARSERS := pop3/pop3_cmd.c
+pop3_MODULES := $(pop3_PARSERS)
+fuzz_pop3_cmd_SRCS := pop3/pop3_cmd.c
+
+# --- qmail-pop3d (post-auth, the mail-store id; task "pop3d") ---------
+# (added with its main: qmail-pop3d_SRCS, PROGS, QMAIL_BIN_PROGS)
+
+# --- qmail-popup (pre-auth, unprivileged; task "popup") ---------------
+# qmail-popup_SRCS := pop3/qmail-popup.c pop3/pop3_cmd.c ...
+# PROGS += qmail-popup
+# QMAIL_BIN_PROGS += qmail-popup
