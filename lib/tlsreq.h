@@ -39,4 +39,46 @@ int tlsreq_active(void);
  * be written to the client in plaintext any more). */
 int tlsreq_starttls(void);
 
+/* ---- the wire between qvtls and tlsreq (additions; both sides use
+ * these, nobody else needs them) ----
+ * The control socket is an AF_UNIX SOCK_SEQPACKET pair: one message is
+ * one record, fixed layout, and a malformed record is fatal.
+ *   program -> helper: "S" with the network socket attached (SCM_RIGHTS).
+ *   helper -> program: status byte 'K' (TLS is up) or 'Z' (the handshake
+ *     failed), then four fields, each a 2-byte big-endian length and that
+ *     many bytes, no NUL among them: protocol, cipher, SNI name, client
+ *     subject DN. In STARTTLS mode a 'K' record carries the plaintext
+ *     socket (SCM_RIGHTS); in implicit mode it carries none. */
+#define TLSREQ_FIELDMAX 1024
+#define TLSREQ_RECMAX (1 + 4 * (2 + TLSREQ_FIELDMAX))
+
+struct tlsreq_info {
+  char protocol[TLSREQ_FIELDMAX + 1]; /* each NUL-terminated */
+  char cipher[TLSREQ_FIELDMAX + 1];
+  char sni[TLSREQ_FIELDMAX + 1];
+  char dn[TLSREQ_FIELDMAX + 1];
+};
+
+/* Writes the record for (ok, info) into buf (at least TLSREQ_RECMAX
+ * bytes); fields longer than TLSREQ_FIELDMAX are cut. Returns its length. */
+size_t tlsreq_encode(char *buf, int ok, const struct tlsreq_info *info);
+
+/* Parses a record. Returns 1 ('K', info filled), 0 ('Z'), or -1 with
+ * errno EPROTO when it is malformed (wrong status, short, trailing
+ * bytes, a NUL inside a field). Pure: no I/O. */
+int tlsreq_decode(struct tlsreq_info *info, const char *buf, size_t len);
+
+/* Sets SSL_PROTOCOL, SSL_CIPHER, SSL_TLS_SNI, SSL_CLIENT_S_DN from info
+ * and unsets QVTLSCTL. 1, or 0 with errno (ENOMEM). */
+int tlsreq_setenv(const struct tlsreq_info *info);
+
+/* One message on a SOCK_SEQPACKET socket with fd attached (fd -1: none).
+ * 1, or 0 with errno. */
+int tlsreq_sendfd(int sock, const char *buf, size_t len, int fd);
+
+/* Receives one message of at most max bytes into buf; *fd gets an
+ * attached descriptor or -1 (any extra descriptors are closed). Returns
+ * the length, 0 at EOF, -1 with errno (EPROTO: message truncated). */
+long tlsreq_recvfd(int sock, char *buf, size_t max, int *fd);
+
 #endif
