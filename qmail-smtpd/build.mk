@@ -2,7 +2,7 @@
 # Pure parsers are modules (unit-tested, fuzzed); smtp_session.c is the
 # protocol; qmail-smtpd.c is main.
 qmail-smtpd_PARSERS := qmail-smtpd/smtp_cmd.c qmail-smtpd/smtp_addr.c qmail-smtpd/smtp_data.c
-qmail-smtpd_MODULES := $(qmail-smtpd_PARSERS) qmail-smtpd/smtp_received.c qmail-smtpd/smtp_queue.c qmail-smtpd/smtp_check.c qmail-smtpd/rcpt_proto.c qmail-smtpd/smtp_rcptcheck.c qmail-smtpd/smtp_session.c
+qmail-smtpd_MODULES := $(qmail-smtpd_PARSERS) qmail-smtpd/smtp_auth.c qmail-smtpd/smtp_received.c qmail-smtpd/smtp_queue.c qmail-smtpd/smtp_check.c qmail-smtpd/rcpt_proto.c qmail-smtpd/smtp_rcptcheck.c qmail-smtpd/smtp_session.c
 qmail-smtpd_SRCS := qmail-smtpd/qmail-smtpd.c $(qmail-smtpd_MODULES)
 PROGS += qmail-smtpd
 QMAIL_BIN_PROGS += qmail-smtpd
@@ -16,3 +16,4 @@ PROGS += qmail-rcptcheck
 QMAIL_BIN_PROGS += qmail-rcptcheck
 SETUID_PROGS += qmail-rcptcheck
 fuzz_rcpt_proto_SRCS := qmail-smtpd/rcpt_proto.c
+fuzz_smtp_auth_SRCS := qmail-smtpd/smtp_auth.c

@@ -1,6 +1,11 @@
 /* qmail-smtpd/qmail-smtpd.c — main: refuses root, loads the
  * configuration, serves the client on fds 0/1 (UCSPI).
  *
+ *   qmail-smtpd [checkpassword subprogram...]
+ * The optional argv is the smtp-auth patch's: with it (and SMTPAUTH
+ * set) AUTH runs "checkpassword subprogram..." per attempt, e.g.
+ * qmail-smtpd /home/vpopmail/bin/vchkpw /bin/true.
+ *
  * SECURITY: started by tcpserver or the qvmail launcher already as an
  * unprivileged id (-u/-g); it never gains privilege and refuses to run
  * as root, so no network byte is ever parsed with root's rights. */
@@ -16,7 +21,7 @@ static int say(const char *s)
   return (int)write(1, s, strlen(s));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
   struct smtpd_config c;
   log_init("qmail-smtpd");
@@ -31,5 +36,6 @@ int main(void)
     say("421 unable to read controls (#4.3.0)\r\n");
     return 111;
   }
+  smtpd_config_auth(&c, argc > 1 ? argv + 1 : 0);
   return smtpd_run(&c, 0, 1);
 }

@@ -51,6 +51,24 @@ int smtprcvd_date(stralloc *out, time_t when)
       && stralloc_cats(out, " -0000");
 }
 
+/* OpenSSL cipher names use '_' too (TLS_AES_256_GCM_SHA384). */
+static int safecipher(stralloc *out, const char *s)
+{
+  for (; *s; ++s) {
+    char c = (safe(*s) || *s == '_') && *s != '[' && *s != ']' ? *s : '?';
+    if (!stralloc_append(out, &c)) return 0;
+  }
+  return 1;
+}
+
+int smtprcvd_protocol(stralloc *out, const char *cipher, int authenticated)
+{
+  if (!cipher) return stralloc_cats(out, authenticated ? "ESMTPA" : "SMTP");
+  return stralloc_cats(out, authenticated ? "ESMTPSA (" : "ESMTPS (")
+      && safecipher(out, *cipher ? cipher : "unknown")
+      && stralloc_cats(out, authenticated ? " encrypted, authenticated)" : " encrypted)");
+}
+
 int smtprcvd_line(stralloc *out, const char *remotehost, const char *helo,
                   const char *remoteinfo, const char *remoteip,
                   const char *local, const char *protocol, time_t when)

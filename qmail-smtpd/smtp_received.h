@@ -18,6 +18,14 @@ int smtprcvd_line(stralloc *out, const char *remotehost, const char *helo,
                   const char *remoteinfo, const char *remoteip,
                   const char *local, const char *protocol, time_t when);
 
+/* Appends the protocol word of the Received line, as the smtp-auth and
+ * qmail-tls patches write it: "SMTP" (qmail's word, also after EHLO),
+ * "ESMTPA" after AUTH (RFC 3848), "ESMTPS (<cipher> encrypted)" inside
+ * TLS, "ESMTPSA (<cipher> encrypted, authenticated)" for both. cipher
+ * NULL: no TLS (an empty cipher prints as "unknown"); its bytes are
+ * sanitised like every other field. 1, or 0 on ENOMEM. */
+int smtprcvd_protocol(stralloc *out, const char *cipher, int authenticated);
+
 /* Appends qmail's date822fmt form of when (UTC), with no newline. */
 int smtprcvd_date(stralloc *out, time_t when);
 

@@ -18,7 +18,15 @@
  * reads the client only through fill() into a fixed buffer; command
  * lines are bounded (smtp_cmd.c), addresses are bounded and free of
  * control bytes (smtp_addr.c). The session may end the process (exit)
- * from any handler: it is the program's main-level code. */
+ * from any handler: it is the program's main-level code.
+ *
+ * AUTH (smtp_auth.c parses, lib/checkpw.c runs the checkpassword
+ * program): SASL lines are read through their own bounded reader
+ * (SASL_LINEMAX) and wiped after parsing; the exchange's secrets are
+ * wiped after every AUTH; nothing of the payload is logged (vchkpw logs
+ * the one auth-fail line per failure, with ip and user). FORCETLS keeps
+ * plaintext passwords off unencrypted connections; failures cost a
+ * growing delay and at most control/authfailmax per connection. */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -40,6 +48,11 @@
 #include "rcpt_proto.h"
 #include "smtp_check.h"
 #include "smtp_received.h"
+#include "smtp_auth.h"
+#include "assign.h"
+#include "checkpw.h"
+#include "sasl.h"
+#include "vaddr.h"
 #include "smtp_session.h"
 
 /* Replies, ESMTP form (the x.y.z after the code is dropped without EHLO). */
@@ -75,6 +88,24 @@ static const char R_TIMEOUT[] = "451 4.4.2 timeout (#4.4.2)";
 static const char R_CONTROLS[] = "421 4.3.0 unable to read controls (#4.3.0)";
 static const char R_ERRORS[] = "421 4.7.0 too many errors, closing connection (#4.7.0)";
 static const char R_BDATSYNTAX[] = "501 5.5.4 malformed BDAT, closing connection (#5.5.4)";
+/* SMTP AUTH: the smtp-auth patch's texts (qmail.md 2.1) */
+static const char R_AUTHOK[] = "235 2.0.0 ok, go ahead (#2.0.0)";
+static const char R_AUTHFAIL[] = "535 5.7.1 authentication failed (#5.7.1)";
+static const char R_AUTHNA[] = "503 5.3.3 auth not available (#5.3.3)";
+static const char R_AUTHAGAIN[] = "503 5.5.0 you're already authenticated (#5.5.0)";
+static const char R_AUTHINTX[] = "503 5.5.0 no auth during mail transaction (#5.5.0)";
+static const char R_AUTHTYPE[] = "504 5.5.1 auth type unimplemented (#5.5.1)";
+static const char R_AUTHCANCEL[] = "501 5.0.0 auth exchange canceled (#5.0.0)";
+static const char R_AUTHINPUT[] = "501 5.5.4 malformed auth input (#5.5.4)";
+static const char R_AUTHTLS[] = "538 5.3.3 auth not available without TLS (#5.3.3)";
+static const char R_AUTHREQ[] = "530 5.7.1 Authorization required (#5.7.1) ";
+static const char R_AUTHFROM[] = "503 5.5.1 from and auth not the same (#5.5.1)";
+static const char R_AUTHFROMTEMP[] = "451 4.3.0 unable to check the sender, try again later (#4.3.0)";
+static const char R_AUTHCHILD[] = "454 4.3.0 oops, problem with child and I can't auth (#4.3.0)";
+static const char R_AUTHNOSTART[] = "454 4.3.0 oops, child won't start and I can't auth (#4.3.0)";
+static const char R_AUTHNOPIPE[] = "454 4.3.0 oops, unable to open pipe and I can't auth (#4.3.0)";
+static const char R_AUTHNOWRITE[] = "454 4.3.0 oops, unable to write pipe and I can't auth (#4.3.0)";
+static const char R_AUTHMAX[] = "421 4.7.0 too many authentication failures, closing connection (#4.7.0)";
 
 enum { ST_INIT = 1, ST_MAIL = 2, ST_RCPT = 4, ST_BDAT = 8 };
 #define ST_ANY (ST_INIT | ST_MAIL | ST_RCPT | ST_BDAT)
@@ -102,6 +133,17 @@ struct smtpd {
   struct smtpdata d;
   stralloc body;          /* stored bytes on their way to the queue */
   int toobig;
+  /* SMTP AUTH: state survives RSET and HELO/EHLO */
+  int authed;
+  stralloc authuser;      /* the login as given, NUL-terminated */
+  const char *authmech;
+  unsigned long authfails;
+  struct smtpauth auth;
+  struct smtpline authline;   /* SASL lines: up to SASL_LINEMAX */
+  stralloc mailauth;      /* MAIL AUTH=, trusted clients only; per transaction */
+  stralloc defdom;        /* default domain for FORCEAUTHMAILFROM, read once */
+  int havedefdom;
+  stralloc proto;         /* Received's protocol word */
 };
 
 static void nomem(struct smtpd *s) __attribute__((noreturn));
@@ -255,6 +297,22 @@ static void txreset(struct smtpd *s)
   s->badmailfrom = 0;
   s->smtputf8 = 0;
   s->toobig = 0;
+  s->mailauth.len = 0;
+}
+
+/* 1 once TLS is up (SSL_PROTOCOL set by the TLS stage: lib/tlsreq.h). */
+static int tls_on(void)
+{
+  const char *p = getenv("SSL_PROTOCOL");
+  return p && *p;
+}
+
+/* RELAYCLIENT's value for this session: AUTH lets the client relay,
+ * as the smtp-auth patch does. NULL: no relaying. */
+static const char *relayclient(const struct smtpd *s)
+{
+  if (s->c->relayclient) return s->c->relayclient;
+  return s->authed ? "" : 0;
 }
 
 static int queue_start(struct smtpd *s)
@@ -267,9 +325,14 @@ static int queue_start(struct smtpd *s)
   s->qopen = 1;
   s->toobig = 0;
   s->body.len = 0;
-  if (!smtprcvd_line(&s->body, c->remotehost,
-                     case_diffs(c->remotehost, s->helo.s) ? s->helo.s : 0,
-                     c->remoteinfo, c->remoteip, c->local, "SMTP", time(0)))
+  s->proto.len = 0;
+  if (!smtprcvd_protocol(&s->proto, tls_on() ? getenv("SSL_CIPHER") : 0, s->authed)
+      || !sa_cstr(&s->proto)
+      || !smtprcvd_line(&s->body, c->remotehost,
+                        case_diffs(c->remotehost, s->helo.s) ? s->helo.s : 0,
+                        s->authed ? s->authuser.s : c->remoteinfo ? c->remoteinfo :
+                        s->mailauth.len ? s->mailauth.s : 0,
+                        c->remoteip, c->local, s->proto.s, time(0)))
     nomem(s);
   smtpq_put(&s->q, s->body.s, s->body.len);
   s->body.len = 0;
@@ -361,7 +424,16 @@ static void do_ehlo(struct smtpd *s, const char *arg, size_t len)
   outs(s, s->c->greeting.s);
   outs(s, "\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SIZE ");
   outs(s, num);
-  outs(s, "\r\n250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n250 CHUNKING\r\n");
+  outs(s, "\r\n250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n");
+  if (s->c->auth.mechs && (!s->c->forcetls || tls_on())) {
+    stralloc m = {0};
+    if (!smtpauth_mechlist(&m, s->c->auth.mechs) || !sa_cstr(&m)) nomem(s);
+    outs(s, "250-AUTH ");
+    outs(s, m.s);
+    outs(s, "\r\n");
+    stralloc_free(&m);
+  }
+  outs(s, "250 CHUNKING\r\n");
   sethelo(s, arg, len);
 }
 
@@ -372,6 +444,20 @@ static int getaddr(struct smtpd *s, const char *arg, size_t len)
   if (r < 0) nomem(s);
   if (!r) { error(s, R_SYNTAX); return 0; }
   return 1;
+}
+
+/* FORCEAUTHMAILFROM's alias-domain lookup: users/cdb names the real
+ * domain (smtpauth_resolve_fn). */
+static int resolve_domain(void *arg, const char *domain, size_t len, stralloc *real)
+{
+  struct vdomain d;
+  int r;
+  byte_zero(&d, sizeof d);
+  r = assign_lookup(&d, domain, len);
+  if (r == 1 && !stralloc_copy(real, &d.real)) r = -1;
+  if (r < 0 && errno == ENOENT) r = 0;   /* no users/cdb: no alias domains */
+  assign_free(&d);
+  return r;
 }
 
 static void do_mail(struct smtpd *s, const char *arg, size_t len)
@@ -399,11 +485,45 @@ static void do_mail(struct smtpd *s, const char *arg, size_t len)
     } else if (smtpcmd_is(prm.key, prm.keylen, "smtputf8")) {
       if (prm.val) { error(s, R_SYNTAX); return; }
       utf8 = 1;
+    } else if (smtpcmd_is(prm.key, prm.keylen, "auth")) {
+      /* RFC 4954 5: the original submitter; only a trusted client's
+       * (RELAYCLIENT) is kept, for Received when TCPREMOTEINFO is unset */
+      if (!prm.val || !smtpauth_xtext(&s->mailauth, prm.val, prm.vallen)) {
+        if (errno == ENOMEM) nomem(s);
+        s->mailauth.len = 0;
+        error(s, R_SYNTAX);
+        return;
+      }
+      if (s->authed || !s->c->relayclient || s->c->remoteinfo) s->mailauth.len = 0;
+      else if (s->mailauth.len == 2 && !byte_diff(s->mailauth.s, 2, "<>"))
+        if (!stralloc_copys(&s->mailauth, "unknown") || !sa_cstr(&s->mailauth)) nomem(s);
     }
     /* other parameters are ignored, as qmail ignores them all */
   }
   if (r < 0) { error(s, R_SYNTAX); return; }
   if (s->addr.utf8 && !utf8) { reply(s, R_NEEDUTF8); return; }
+  if (s->authed && s->c->forceauthmailfrom) {
+    r = 1;
+    if (!s->havedefdom) {
+      /* a login without a domain is in vpopmail's default domain */
+      r = vaddr_default_domain(&s->defdom) >= 0 && sa_cstr(&s->defdom) ? 1 : -1;
+      s->havedefdom = r > 0;
+    }
+    if (r > 0)
+      r = smtpauth_own_sender(s->addr.addr.s, s->addr.addr.len, s->authuser.s, s->authuser.len,
+                              s->defdom.s, resolve_domain, 0);
+    if (r < 0) {
+      log_event("warn", "sender-check-failed", "ip", s->c->remoteip, "error", strerror(errno), (char *)0);
+      reply(s, R_AUTHFROMTEMP);
+      return;
+    }
+    if (!r) {
+      log_event("info", "auth-sender-refused", "ip", s->c->remoteip, "user", s->authuser.s,
+                "from", s->addr.addr.s, (char *)0);
+      error(s, R_AUTHFROM);
+      return;
+    }
+  }
   s->smtputf8 = utf8;
   s->badmailfrom = smtpchk_addrlist(&s->c->badmailfrom, s->addr.addr.s, s->addr.addr.len);
   if (!stralloc_copys(&s->env, "F") || !stralloc_catb(&s->env, s->addr.addr.s, s->addr.addr.len + 1))
@@ -446,8 +566,8 @@ static void do_rcpt(struct smtpd *s, const char *arg, size_t len)
   if (smtpchk_addrlist(&c->badrcptto, a->s, a->len)) { reply(s, R_BADRCPT); return; }
   if (c->maxrcpt && s->nrcpt >= c->maxrcpt) { reply(s, R_MAXRCPT); return; }
   localiphost(s);
-  if (c->relayclient) {
-    if (!stralloc_cats(a, c->relayclient) || !sa_cstr(a)) nomem(s);
+  if (relayclient(s)) {
+    if (!stralloc_cats(a, relayclient(s)) || !sa_cstr(a)) nomem(s);
   } else {
     /* a missing rcpthosts allows no domain at all (qmail: every domain) */
     r = smtpchk_rcpthosts(&c->rcpthosts, c->have_rcpthosts ? c->mrhpath.s : 0, a->s, a->len);
@@ -549,6 +669,120 @@ static void do_bdat(struct smtpd *s, const char *arg, size_t len)
   else reply(s, R_OKAY);
 }
 
+/* Reads one line of a SASL exchange (at most SASL_LINEMAX bytes). 1 a
+ * line is in s->authline.line, 0 it was too long. */
+static int auth_readline(struct smtpd *s)
+{
+  for (;;) {
+    size_t used;
+    int r;
+    if (s->inpos == s->inlen) fill(s);
+    r = smtpline_feed(&s->authline, s->in + s->inpos, s->inlen - s->inpos, &used);
+    s->inpos += used;
+    if (r < 0) nomem(s);
+    if (r == SMTPLINE_DONE) return 1;
+    if (r == SMTPLINE_TOOLONG) return 0;
+  }
+}
+
+static void setenv_or_die(struct smtpd *s, const char *name, const char *value)
+{
+  if (setenv(name, value, 1) == -1) nomem(s);
+}
+
+/* Runs the checkpassword program on the finished exchange. */
+static void auth_check(struct smtpd *s)
+{
+  const struct smtpd_config *c = s->c;
+  struct smtpauth *a = &s->auth;
+  struct cpw_request req;
+  enum cpw_result r;
+  int code = 0;
+  const char *mech = smtpauth_mechname(a->mech);
+
+  req.user = a->user.s; req.userlen = a->user.len;
+  req.secret = a->secret.s; req.secretlen = a->secret.len;
+  req.extra = a->extra.s ? a->extra.s : ""; req.extralen = a->extra.len;
+  req.send_extra = c->auth.cram || a->mech == SMTPAUTH_CRAM;
+  flush(s);   /* the child shares fd 1: nothing of ours may follow its output */
+  r = cpw_run(c->checkargv, &req, &code);
+  switch (r) {
+    case CPW_OK:
+      s->authed = 1;
+      s->authmech = mech;
+      if (!stralloc_copy(&s->authuser, &a->user) || !sa_cstr(&s->authuser)) nomem(s);
+      /* for qmail-queue and the filters it runs, as the patch exports them */
+      setenv_or_die(s, "SMTPAUTHUSER", s->authuser.s);
+      setenv_or_die(s, "SMTP_AUTH_USER", s->authuser.s);
+      setenv_or_die(s, "SMTPAUTHMETHOD", mech);
+      setenv_or_die(s, "TCPREMOTEINFO", s->authuser.s);
+      log_event("info", "auth-ok", "ip", c->remoteip, "user", s->authuser.s, "mech", mech, (char *)0);
+      reply(s, R_AUTHOK);
+      return;
+    case CPW_REFUSED:
+      /* vchkpw has logged the failure (ip, user): one line per failure */
+      ++s->authfails;
+      flush(s);
+      sleep(cpw_fail_delay((unsigned)s->authfails));
+      reply(s, R_AUTHFAIL);
+      if (c->authfailmax && s->authfails >= c->authfailmax) {
+        log_event("warn", "auth-limit", "ip", c->remoteip, (char *)0);
+        reply(s, R_AUTHMAX);
+        flush(s);
+        leave(s, 0);
+      }
+      return;
+    case CPW_TEMP:
+    case CPW_CRASHED:
+      log_event("warn", r == CPW_TEMP ? "auth-temp" : "auth-child-crashed", "ip", c->remoteip, (char *)0);
+      reply(s, R_AUTHCHILD);
+      return;
+    case CPW_NOPIPE:
+      log_event("error", "auth-pipe", "error", strerror(errno), (char *)0);
+      reply(s, R_AUTHNOPIPE);
+      return;
+    case CPW_NOWRITE:
+      log_event("error", "auth-write", "error", strerror(errno), (char *)0);
+      reply(s, R_AUTHNOWRITE);
+      return;
+    default:
+      log_event("error", "auth-no-child", "prog", c->checkargv[0], "error", strerror(errno), (char *)0);
+      reply(s, R_AUTHNOSTART);
+      return;
+  }
+}
+
+static void do_auth(struct smtpd *s, const char *arg, size_t len)
+{
+  const struct smtpd_config *c = s->c;
+  int r;
+
+  if (!c->auth.mechs) { error(s, R_AUTHNA); return; }
+  if (s->authed) { error(s, R_AUTHAGAIN); return; }
+  if (c->forcetls && !tls_on()) {
+    log_event("info", "auth-without-tls", "ip", c->remoteip, (char *)0);
+    error(s, R_AUTHTLS);
+    return;
+  }
+  r = smtpauth_begin(&s->auth, c->auth.mechs, arg, len, c->local);
+  while (r == SMTPAUTH_CHALLENGE) {
+    outs(s, "334 ");
+    if (!stralloc_cat(&s->out, &s->auth.prompt)) nomem(s);
+    outs(s, "\r\n");
+    if (!auth_readline(s)) { r = SMTPAUTH_MALFORMED; break; }
+    r = smtpauth_next(&s->auth, s->authline.line.s, s->authline.line.len);
+    byte_zero(s->authline.line.s, s->authline.line.len);
+  }
+  switch (r) {
+    case SMTPAUTH_CHECK: auth_check(s); break;
+    case SMTPAUTH_CANCELED: error(s, R_AUTHCANCEL); break;
+    case SMTPAUTH_UNKNOWN: error(s, R_AUTHTYPE); break;
+    case SMTPAUTH_MALFORMED: error(s, R_AUTHINPUT); break;
+    default: nomem(s);
+  }
+  smtpauth_clear(&s->auth);
+}
+
 static void do_rset(struct smtpd *s, const char *arg, size_t len)
 {
   txreset(s);
@@ -570,26 +804,31 @@ static void do_quit(struct smtpd *s, const char *arg, size_t len)
 
 /* The policy: where each verb is allowed and whether it needs an
  * argument. A verb refused for the state gets 503 (after `refused`, if
- * any, kept the stream in step). */
+ * any, kept the stream in step; `badstate` names the reply when the
+ * generic one does not fit). needauth: refused with 530 before AUTH
+ * when SMTPAUTH requires it ("!"). */
 static const struct verb {
   const char *name;
   int states;
   int needarg;
   void (*fn)(struct smtpd *, const char *, size_t);
   void (*refused)(struct smtpd *, const char *, size_t);
+  int needauth;
+  const char *badstate;
 } verbs[] = {
-  { "helo", ST_ANY, 0, do_helo, 0 },
-  { "ehlo", ST_ANY, 0, do_ehlo, 0 },
-  { "mail", ST_IDLE, 1, do_mail, 0 },
-  { "rcpt", ST_MAIL | ST_RCPT, 1, do_rcpt, 0 },
-  { "data", ST_RCPT, 0, do_data, 0 },
-  { "bdat", ST_RCPT | ST_BDAT, 1, do_bdat, bdat_refused },
-  { "rset", ST_ANY, 0, do_rset, 0 },
-  { "noop", ST_ANY, 0, do_noop, 0 },
-  { "vrfy", ST_IDLE, 0, do_vrfy, 0 },
-  { "help", ST_IDLE, 0, do_help, 0 },
-  { "quit", ST_ANY, 0, do_quit, 0 },
-  { 0, 0, 0, 0, 0 }
+  { "helo", ST_ANY, 0, do_helo, 0, 0, 0 },
+  { "ehlo", ST_ANY, 0, do_ehlo, 0, 0, 0 },
+  { "mail", ST_IDLE, 1, do_mail, 0, 1, 0 },
+  { "rcpt", ST_MAIL | ST_RCPT, 1, do_rcpt, 0, 0, 0 },
+  { "data", ST_RCPT, 0, do_data, 0, 0, 0 },
+  { "bdat", ST_RCPT | ST_BDAT, 1, do_bdat, bdat_refused, 0, 0 },
+  { "rset", ST_ANY, 0, do_rset, 0, 0, 0 },
+  { "noop", ST_ANY, 0, do_noop, 0, 0, 0 },
+  { "vrfy", ST_IDLE, 0, do_vrfy, 0, 0, 0 },
+  { "help", ST_IDLE, 0, do_help, 0, 0, 0 },
+  { "quit", ST_ANY, 0, do_quit, 0, 0, 0 },
+  { "auth", ST_INIT, 0, do_auth, 0, 0, R_AUTHINTX },
+  { 0, 0, 0, 0, 0, 0, 0 }
 };
 
 static void dispatch(struct smtpd *s, const char *line, size_t len)
@@ -602,9 +841,11 @@ static void dispatch(struct smtpd *s, const char *line, size_t len)
   if (!v->name) { error(s, R_UNIMPL); return; }
   if (!(v->states & s->state)) {
     if (v->refused) v->refused(s, cmd.arg, cmd.arglen);
-    error(s, s->state == ST_BDAT ? R_INBDAT : s->state == ST_INIT ? R_MAILFIRST : R_RCPTFIRST);
+    error(s, s->state == ST_BDAT ? R_INBDAT : v->badstate ? v->badstate :
+             s->state == ST_INIT ? R_MAILFIRST : R_RCPTFIRST);
     return;
   }
+  if (v->needauth && s->c->auth.required && !s->authed) { error(s, R_AUTHREQ); return; }
   if (v->needarg && !cmd.arglen) { error(s, R_SYNTAX); return; }
   v->fn(s, cmd.arg, cmd.arglen);
 }
@@ -617,6 +858,7 @@ int smtpd_run(const struct smtpd_config *c, int infd, int outfd)
   s.outfd = outfd;
   s.state = ST_INIT;
   smtpline_init(&s.line, c->linemax);
+  smtpline_init(&s.authline, SASL_LINEMAX + 2);
   /* qmail: the HELO host is the remote host until HELO/EHLO */
   if (!stralloc_copys(&s.helo, c->remotehost) || !sa_cstr(&s.helo)) nomem(&s);
   outs(&s, "220 ");
@@ -684,6 +926,13 @@ int smtpd_config_load(struct smtpd_config *c)
   if (ctl_readflag(&flag, "smtpallowbarelf", 0) < 0) return -1;
   c->allow_barelf = flag || getenv("ALLOW_BARELF");
   c->relayclient = getenv("RELAYCLIENT");
+  /* SMTP AUTH (the checkpassword argv is set by main: smtpd_config_auth) */
+  smtpauth_policy(&c->auth, getenv("SMTPAUTH"), 1);
+  v = getenv("FORCETLS");
+  c->forcetls = !(v && !str_diff(v, "0"));
+  v = getenv("FORCEAUTHMAILFROM");
+  c->forceauthmailfrom = v && *v && str_diff(v, "0");
+  if (ctl_readint(&c->authfailmax, "authfailmax", 3) < 0) return -1;
   c->remoteip = envor("TCPREMOTEIP", "unknown");
   c->remotehost = envor("TCPREMOTEHOST", "unknown");
   c->remoteinfo = getenv("TCPREMOTEINFO");
@@ -717,4 +966,10 @@ int smtpd_config_load(struct smtpd_config *c)
     if (v && *v && !smtpcmd_number(v, str_len(v), &c->chk_wronglimit)) { errno = EINVAL; return -1; }
   }
   return 1;
+}
+
+void smtpd_config_auth(struct smtpd_config *c, char *const *checkargv)
+{
+  c->checkargv = checkargv && checkargv[0] ? checkargv : 0;
+  if (!c->checkargv) smtpauth_policy(&c->auth, 0, 0);
 }

@@ -11,6 +11,7 @@
 #define QV_SMTP_SESSION_H
 #include "stralloc.h"
 #include "smtp_rcptcheck.h"
+#include "smtp_auth.h"
 
 struct smtpd_config {
   stralloc greeting;       /* smtpgreeting, else me */
@@ -35,12 +36,23 @@ struct smtpd_config {
   struct smtprcpt_helper rcpthelper;
   unsigned long chk_rcptlimit;   /* CHKUSER_RCPTLIMIT: RCPTs per session; 0 none */
   unsigned long chk_wronglimit;  /* CHKUSER_WRONGRCPTLIMIT: refused RCPTs; 0 none */
+  /* SMTP AUTH */
+  struct smtpauth_policy auth;   /* SMTPAUTH; mechs 0: off */
+  char *const *checkargv;        /* checkpassword prog + args (argv[1..]) */
+  int forcetls;                  /* FORCETLS not "0": AUTH only inside TLS */
+  int forceauthmailfrom;         /* FORCEAUTHMAILFROM: sender must be the user's */
+  unsigned long authfailmax;     /* control/authfailmax: failures, then 421; 0 none */
 };
 
 /* Fills c from QMAILDIR/control and the environment. 1, or -1 with
  * errno (a control file exists but cannot be read or parsed, ENOMEM,
  * or neither smtpgreeting nor me exists: ENOENT). */
 int smtpd_config_load(struct smtpd_config *c);
+
+/* Sets the checkpassword program (qmail-smtpd's argv after its name,
+ * NULL-terminated; NULL or empty: none). Without one AUTH is off
+ * whatever SMTPAUTH says, as in the smtp-auth patch. */
+void smtpd_config_auth(struct smtpd_config *c, char *const *checkargv);
 
 /* Serves one client. Returns the exit status for main: 0 when the
  * session ended (QUIT, EOF, timeout, dropped), 111 on a local failure. */
