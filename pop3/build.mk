@@ -9,6 +9,7 @@ fuzz_pop3_cmd_SRCS := pop3/pop3_cmd.c
 # (added with its main: qmail-pop3d_SRCS, PROGS, QMAIL_BIN_PROGS)
 
 # --- qmail-popup (pre-auth, unprivileged; task "popup") ---------------
-# qmail-popup_SRCS := pop3/qmail-popup.c pop3/pop3_cmd.c ...
-# PROGS += qmail-popup
-# QMAIL_BIN_PROGS += qmail-popup
+pop3_MODULES += pop3/popup_io.c pop3/popup_session.c
+qmail-popup_SRCS := pop3/qmail-popup.c pop3/popup_session.c pop3/popup_io.c pop3/pop3_cmd.c
+PROGS += qmail-popup
+QMAIL_BIN_PROGS += qmail-popup

@@ -1,0 +1,95 @@
+/* pop3/popup_io.c — exact-line reads and bounded writes for qmail-popup
+ * (see popup_io.h).
+ *
+ * Invariant: pio_getline consumes from the fd exactly the bytes that
+ * pop3line_feed reported as used, so the kernel still holds everything
+ * after the current line when the function returns.
+ *
+ * SECURITY: the input is untrusted network data before authentication.
+ * Every read is bounded by the buffer below and the parser's maximum
+ * line length; a line over the maximum is skipped by the parser, never
+ * stored. */
+#include <errno.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "popup_io.h"
+
+/* Waits until fd is ready for events. 1 ready; 0 with errno ETIMEDOUT;
+ * -1 on a poll error. */
+static int wait_fd(int fd, short events, unsigned long timeout)
+{
+  struct pollfd p;
+  int ms = timeout > 2000000UL ? 2000000000 : (int)(timeout * 1000UL);
+  int r;
+  p.fd = fd;
+  p.events = events;
+  for (;;) {
+    p.revents = 0;
+    r = poll(&p, 1, ms);
+    if (r > 0) return 1;
+    if (r == 0) { errno = ETIMEDOUT; return 0; }
+    if (errno != EINTR) return -1;
+  }
+}
+
+/* Consumes exactly n bytes that a peek has shown to be there. */
+static int consume(int fd, char *buf, size_t n)
+{
+  while (n) {
+    ssize_t r = recv(fd, buf, n, 0);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    if (r == 0) { errno = EPIPE; return -1; }
+    n -= (size_t)r;
+  }
+  return 0;
+}
+
+int pio_getline(struct pop3line *l, int fd, unsigned long timeout)
+{
+  char buf[512];
+  static int notsock;   /* fd 0 is the same object for the whole run */
+
+  for (;;) {
+    ssize_t n;
+    size_t used = 0;
+    int r, w = wait_fd(fd, POLLIN, timeout);
+    if (w <= 0) return -1;
+    if (!notsock) {
+      n = recv(fd, buf, sizeof buf, MSG_PEEK);
+      if (n < 0 && errno == ENOTSOCK) { notsock = 1; continue; }
+    } else {
+      n = read(fd, buf, 1);
+    }
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return -1;
+    }
+    if (n == 0) return 0;
+    r = pop3line_feed(l, buf, (size_t)n, &used);
+    if (!notsock && consume(fd, buf, used) == -1) return -1;
+    if (r < 0) { errno = ENOMEM; return -1; }
+    if (r != POP3LINE_MORE) return r;
+  }
+}
+
+int pio_write(int fd, const char *s, size_t len, unsigned long timeout)
+{
+  while (len) {
+    ssize_t w;
+    int r = wait_fd(fd, POLLOUT, timeout);
+    if (r == 0) return 0;
+    if (r < 0) return 0;
+    w = write(fd, s, len);
+    if (w < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return 0;
+    }
+    s += w;
+    len -= (size_t)w;
+  }
+  return 1;
+}
