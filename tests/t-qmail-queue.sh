@@ -117,6 +117,10 @@ rm -f "$D"/bob/Maildir/new/*
 # always has its file
 head -c 3000000 /dev/urandom | od -An -tx1 | head -c 4000000 > "$tmp/huge"
 { printf 'Return-Path: <s@x.org>\nDelivered-To: bob@ex.com\n'; cat "$tmp/huge"; } > "$tmp/want"
+# larger than qmail-queue's 1 MB memory copy: moved to disk, delivered intact
+qq 'Fs@x.org\0Tbob@ex.com\0\0' "$tmp/huge"; [ $rc = 0 ] || fail "4 MB message: $rc"
+cmp -s "$(ls "$D"/bob/Maildir/new/* | head -n 1)" "$tmp/want" || fail "4 MB message: bytes"
+rm -f "$D"/bob/Maildir/new/*
 printf 'Fs@x.org\0Tbob@ex.com\0\0' > "$tmp/env"
 ok=0; killed=0; i=0
 while [ $i -lt 50 ]; do
