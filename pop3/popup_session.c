@@ -202,7 +202,7 @@ static void try_login(struct session *s, const char *user, size_t ulen,
     finish(s, 1);
     return;
   }
-  if (s->failures >= s->c->authfailmax) {
+  if (s->c->authfailmax && s->failures >= s->c->authfailmax) {
     num[fmt_ulong(num, s->failures)] = '\0';
     log_event("warn", "auth-limit", "ip", s->c->ip, "failures", num, (char *)0);
     say(s, R_TOOMANY);
@@ -472,7 +472,6 @@ int popup_config_load(struct popup_config *c)
 {
   const char *e;
   if (ctl_readint(&c->authfailmax, "authfailmax", POPUP_AUTHFAILMAX) < 0) return -1;
-  if (!c->authfailmax) c->authfailmax = 1;
   if (ctl_readint(&c->timeout, "timeoutpop3d", POPUP_TIMEOUT) < 0) return -1;
   if (!c->timeout) c->timeout = 1;
   e = getenv("FORCETLS");

@@ -10,7 +10,7 @@
 struct popup_config {
   const char *host;            /* argv[1]: the name in the APOP timestamp */
   char *const *child;          /* checkpassword argv (argv[0] a path), NULL-ended */
-  unsigned long authfailmax;   /* control/authfailmax: failures before close */
+  unsigned long authfailmax;   /* control/authfailmax: failures before close, 0 none */
   unsigned long timeout;       /* control/timeoutpop3d: seconds per read/write */
   int forcetls;                /* env FORCETLS != "0": no plaintext auth before TLS */
   int disabletls;              /* env DISABLETLS == "1": never offer STLS */
