@@ -51,6 +51,7 @@
 #include "smtp_auth.h"
 #include "assign.h"
 #include "checkpw.h"
+#include "tlsreq.h"
 #include "sasl.h"
 #include "vaddr.h"
 #include "smtp_session.h"
@@ -300,13 +301,6 @@ static void txreset(struct smtpd *s)
   s->mailauth.len = 0;
 }
 
-/* 1 once TLS is up (SSL_PROTOCOL set by the TLS stage: lib/tlsreq.h). */
-static int tls_on(void)
-{
-  const char *p = getenv("SSL_PROTOCOL");
-  return p && *p;
-}
-
 /* RELAYCLIENT's value for this session: AUTH lets the client relay,
  * as the smtp-auth patch does. NULL: no relaying. */
 static const char *relayclient(const struct smtpd *s)
@@ -326,7 +320,7 @@ static int queue_start(struct smtpd *s)
   s->toobig = 0;
   s->body.len = 0;
   s->proto.len = 0;
-  if (!smtprcvd_protocol(&s->proto, tls_on() ? getenv("SSL_CIPHER") : 0, s->authed)
+  if (!smtprcvd_protocol(&s->proto, tlsreq_active() ? getenv("SSL_CIPHER") : 0, s->authed)
       || !sa_cstr(&s->proto)
       || !smtprcvd_line(&s->body, c->remotehost,
                         case_diffs(c->remotehost, s->helo.s) ? s->helo.s : 0,
@@ -425,7 +419,7 @@ static void do_ehlo(struct smtpd *s, const char *arg, size_t len)
   outs(s, "\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SIZE ");
   outs(s, num);
   outs(s, "\r\n250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n");
-  if (s->c->auth.mechs && (!s->c->forcetls || tls_on())) {
+  if (s->c->auth.mechs && (!s->c->forcetls || tlsreq_active())) {
     stralloc m = {0};
     if (!smtpauth_mechlist(&m, s->c->auth.mechs) || !sa_cstr(&m)) nomem(s);
     outs(s, "250-AUTH ");
@@ -759,7 +753,7 @@ static void do_auth(struct smtpd *s, const char *arg, size_t len)
 
   if (!c->auth.mechs) { error(s, R_AUTHNA); return; }
   if (s->authed) { error(s, R_AUTHAGAIN); return; }
-  if (c->forcetls && !tls_on()) {
+  if (c->forcetls && !tlsreq_active()) {
     log_event("info", "auth-without-tls", "ip", c->remoteip, (char *)0);
     error(s, R_AUTHTLS);
     return;

@@ -1,0 +1,177 @@
+#!/bin/sh
+# tests/t-smtp-auth-e2e.sh — SMTP AUTH end to end: a sandbox made with
+# make setup, vadddomain, vadduser (control/clearpasswords on, so
+# CRAM-MD5 works) and vaddaliasdomain; qvtcpserver runs qmail-smtpd with
+# the real vchkpw as a submission service (SMTPAUTH="!+cram") with a
+# tcprules file that sets FORCETLS="0" for 127.0.0.1 only. swaks and
+# python3's smtplib check: AUTH PLAIN / LOGIN / CRAM-MD5 (235, relaying,
+# Received naming the user with ESMTPA), 530 before AUTH, 535 after the
+# delay for a wrong password, 421 and close at the third failure,
+# 127.0.0.9 gets no AUTH offer and 538 (the per-network rule),
+# FORCEAUTHMAILFROM (own address and alias domain pass, others 503),
+# and one vchkpw auth-fail log line per failure.
+: "${QV_BUILD:?}" "${QV_SRC:?}"
+tmp=$(mktemp -d) || exit 111
+chmod 755 "$tmp"
+spid=
+cleanup() {
+  [ -n "$spid" ] && kill -TERM "$spid" 2>/dev/null
+  [ -n "$KEEP" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+fail() {
+  echo "FAIL [$L]: $*"
+  for f in "$tmp"/log.*; do [ -f "$f" ] && { echo "--- $f"; tail -n 20 "$f"; }; done
+  exit 1
+}
+ok() { echo "ok   $L: $*"; }
+L=setup
+for c in swaks tcprules python3; do
+  command -v $c >/dev/null || fail "$c not installed (scripts/deps)"
+done
+export QMAILDIR="$tmp/q" VPOPMAILDIR="$tmp/v"
+[ "$(basename "$QV_BUILD")" = build-san ] && san="SAN=1" || san=""
+make -s -C "$QV_SRC" setup $san QMAILDIR="$QMAILDIR" VPOPMAILDIR="$VPOPMAILDIR" > "$tmp/log.setup" 2>&1 ||
+  fail "make setup"
+Q=$QMAILDIR V=$VPOPMAILDIR
+echo localhost > "$Q/control/me"
+echo 1 > "$Q/control/clearpasswords"
+"$V/bin/vadddomain" example.test pw > /dev/null || fail vadddomain
+"$V/bin/vadduser" bob@example.test secret > /dev/null || fail vadduser
+"$V/bin/vaddaliasdomain" alias.test example.test > /dev/null 2>&1 ||
+  "$V/bin/vaddaliasdomain" example.test alias.test > /dev/null || fail vaddaliasdomain
+printf '%s\n' '127.0.0.1:allow,FORCETLS="0"' ':allow' > "$V/etc/tcp.submission"
+timeout 10 tcprules "$V/etc/tcp.submission.cdb" "$V/etc/tcp.submission.tmp" < "$V/etc/tcp.submission" ||
+  fail tcprules
+mkdir -p "$tmp/out"
+chmod 777 "$tmp/out"
+cat > "$tmp/qq" <<EOQ
+#!/bin/sh
+n=\$(ls "$tmp/out" | grep -c '^msg')
+cat > "$tmp/out/msg\$n"
+cat <&1 > "$tmp/out/env\$n"
+EOQ
+chmod 755 "$tmp/qq"
+ugid=
+if [ "$(id -u)" = 0 ]; then
+  chown -R 65534:65534 "$Q" "$V"
+  ugid="-u 65534 -g 65534"
+fi
+
+# start [VAR=value...]: the submission service on a kernel-chosen port
+start() {
+  tries=0 port=
+  while [ $tries -lt 5 ] && [ -z "$port" ]; do
+    tries=$((tries + 1))
+    env SMTPAUTH='!+cram' QMAILQUEUE="$tmp/qq" "$@" "$Q/bin/qvtcpserver" -1 -x "$V/etc/tcp.submission.cdb" $ugid \
+      127.0.0.1 0 "$Q/bin/qmail-smtpd" "$V/bin/vchkpw" /bin/true > "$tmp/port" 2> "$tmp/log.smtpd" &
+    spid=$!
+    i=0
+    while [ $i -lt 50 ] && [ ! -s "$tmp/port" ] && kill -0 $spid 2>/dev/null; do
+      sleep 0.1; i=$((i + 1))
+    done
+    port=$(head -n 1 "$tmp/port")
+    [ -n "$port" ] || { kill -TERM $spid 2>/dev/null; wait $spid 2>/dev/null; spid=; }
+  done
+  [ -n "$port" ] || fail "launcher did not start"
+}
+stop() {
+  kill -TERM "$spid" 2>/dev/null
+  wait "$spid" 2>/dev/null
+  spid=
+}
+sw() { timeout 60 swaks --server 127.0.0.1 --port "$port" --timeout 30 "$@" 2>&1; }
+expect() {  # expect FIXED-STRING OUTPUT WHAT
+  echo "$2" | grep -qF -- "$1" || { echo "$2" | tail -n 25; fail "$3: no '$1'"; }
+}
+
+L=auth
+start
+for mech in PLAIN LOGIN CRAM-MD5; do
+  rm -f "$tmp"/out/*
+  out=$(sw --from bob@example.test --to x@remote.example --auth $mech --auth-user bob@example.test \
+    --auth-password secret --header "X-Mech: $mech")
+  expect "250-AUTH LOGIN PLAIN CRAM-MD5" "$out" "$mech EHLO"
+  expect "<-  235 2.0.0 ok, go ahead (#2.0.0)" "$out" "$mech"
+  expect "<-  250 2.0.0 ok " "$out" "$mech DATA"
+  grep -q "^X-Mech: $mech" "$tmp/out/msg0" 2>/dev/null || fail "$mech: message not queued"
+  head -n 2 "$tmp/out/msg0" | tr '\n' ' ' | grep -q '^Received: from [^ ]* (HELO [^)]*) (bob@example.test@127.0.0.1)   by [^ ]* with ESMTPA; ' ||
+    fail "$mech: Received: $(head -n 2 "$tmp/out/msg0")"
+  printf 'Fbob@example.test\0Tx@remote.example\0\0' | cmp -s - "$tmp/out/env0" || fail "$mech: envelope"
+  ok "$mech: 235, relayed, Received names the user"
+done
+grep -q "qmail-smtpd: info: auth-ok ip=127.0.0.1 user=bob@example.test mech=CRAM-MD5" "$tmp/log.smtpd" ||
+  fail "no auth-ok line for CRAM-MD5"
+out=$(sw --from bob@example.test --to x@remote.example)
+expect "<** 530 5.7.1 Authorization required (#5.7.1)" "$out" "MAIL before AUTH"
+ok "530 before AUTH"
+n0=$(grep -c 'vchkpw: warn: auth-fail' "$tmp/log.smtpd")
+t0=$(date +%s)
+out=$(sw --from bob@example.test --to x@remote.example --auth PLAIN --auth-user bob@example.test --auth-password wrong)
+t1=$(date +%s)
+expect "<** 535 5.7.1 authentication failed (#5.7.1)" "$out" "wrong password"
+[ $((t1 - t0)) -ge 2 ] || fail "535 came without the delay ($((t1 - t0)) s)"
+n1=$(grep -c 'vchkpw: warn: auth-fail' "$tmp/log.smtpd")
+[ $((n1 - n0)) = 1 ] || fail "$((n1 - n0)) vchkpw auth-fail lines for one failure"
+grep -q 'vchkpw: warn: auth-fail service=smtp ip=127.0.0.1 user=bob@example.test reason=wrong-password' "$tmp/log.smtpd" ||
+  fail "vchkpw's auth-fail line"
+grep 'qmail-smtpd' "$tmp/log.smtpd" | grep -q 'fail' && fail "qmail-smtpd logged a second failure line"
+grep -q 'wrong' "$tmp/log.smtpd" && ! grep -q 'reason=wrong-password' "$tmp/log.smtpd" && fail "password in the log"
+ok "535 after $((t1 - t0)) s, one auth-fail line"
+
+# three failures: 421 and the connection closes
+cat > "$tmp/fails.py" <<'EOT'
+import smtplib, sys
+s = smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=60)
+s.ehlo('c.test')
+codes = []
+for i in range(4):
+    try:
+        code, _ = s.docmd('AUTH', 'PLAIN AGJvYkBleGFtcGxlLnRlc3QAbm9wZQ==')
+    except smtplib.SMTPServerDisconnected:
+        codes.append('closed'); break
+    codes.append(str(code))
+    if code == 421:
+        try:
+            s.docmd('NOOP'); codes.append('open')
+        except smtplib.SMTPServerDisconnected:
+            codes.append('closed')
+        break
+print(' '.join(codes))
+EOT
+r=$(timeout 90 python3 "$tmp/fails.py" "$port") || fail "fails.py: $r"
+# 421 follows the third 535 in the same write: smtplib reads 535 535 535 then 421
+[ "$r" = "535 535 535 421 closed" ] || fail "three failures: $r"
+ok "535 535 535, 421, closed"
+stop
+
+# the per-network rule: 127.0.0.9 has no FORCETLS="0"
+L=forcetls
+start
+out=$(sw --local-interface 127.0.0.9 --from bob@example.test --to x@remote.example --quit-after ehlo)
+echo "$out" | grep -q 'AUTH' && fail "AUTH offered to 127.0.0.9 without TLS"
+# swaks refuses to AUTH when it is not offered; ask anyway with python
+r=$(timeout 30 python3 -c '
+import smtplib, sys
+s = smtplib.SMTP(timeout=30, source_address=("127.0.0.9", 0))
+s.connect("127.0.0.1", int(sys.argv[1]))
+s.ehlo("c.test")
+print(s.docmd("AUTH", "PLAIN AGJvYkBleGFtcGxlLnRlc3QAc2VjcmV0")[0], s.docmd("MAIL", "FROM:<bob@example.test>")[0])
+' "$port") || fail "python from 127.0.0.9: $r"
+[ "$r" = "538 530" ] || fail "127.0.0.9: $r"
+ok "127.0.0.9: no AUTH offered, 538, then 530; 127.0.0.1: plaintext AUTH allowed"
+stop
+
+L=forceauthmailfrom
+start FORCEAUTHMAILFROM=1
+au="--auth PLAIN --auth-user bob@example.test --auth-password secret"
+out=$(sw --from other@example.test --to x@remote.example $au)
+expect "<** 503 5.5.1 from and auth not the same (#5.5.1)" "$out" "other sender"
+out=$(sw --from bob@alias.test --to x@remote.example $au)
+expect "<-  250 2.0.0 ok " "$out" "alias-domain sender"
+out=$(sw --from bob@example.test --to x@remote.example $au)
+expect "<-  250 2.0.0 ok " "$out" "own sender"
+ok "own address and alias domain pass, others 503"
+stop
+exit 0
