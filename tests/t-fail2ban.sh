@@ -1,0 +1,88 @@
+#!/bin/sh
+# tests/t-fail2ban.sh — the shipped fail2ban filter
+# (control/fail2ban/filter.d/qvmail.conf) against real log output: a
+# sandbox (make setup, vadddomain, vadduser); qmail-smtpd AUTH and
+# qmail-popup USER/PASS, both with the real vchkpw, fail from several
+# addresses (wrong password, unknown user, unknown domain) and succeed
+# from others; their stderr gets multilog-style TAI64N stamps; Debian's
+# fail2ban-regex must match exactly one line per failure, with the
+# failing addresses only, and none for the successes.
+: "${QV_BUILD:?}" "${QV_SRC:?}"
+tmp=$(mktemp -d) || exit 111
+chmod 755 "$tmp"
+trap '[ -n "$KEEP" ] || rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; [ -f "$tmp/log" ] && sed 's/^/    /' "$tmp/log" | head -40; exit 1; }
+command -v fail2ban-regex > /dev/null || fail "fail2ban-regex not installed (scripts/deps check: fail2ban)"
+export QMAILDIR="$tmp/q" VPOPMAILDIR="$tmp/v"
+[ "$(basename "$QV_BUILD")" = build-san ] && san="SAN=1" || san=""
+make -s -C "$QV_SRC" setup $san QMAILDIR="$QMAILDIR" VPOPMAILDIR="$VPOPMAILDIR" > "$tmp/setup.log" 2>&1 ||
+  fail "make setup: $(tail -n 5 "$tmp/setup.log")"
+Q=$QMAILDIR V=$VPOPMAILDIR
+echo localhost > "$Q/control/me"
+"$V/bin/vadddomain" example.test pw > /dev/null || fail vadddomain
+"$V/bin/vadduser" bob@example.test secret > /dev/null || fail vadduser
+RUN=
+if [ "$(id -u)" = 0 ]; then
+  chown -R 65534:65534 "$Q" "$V"
+  chmod 777 "$tmp"
+  RUN="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+: > "$tmp/raw"
+chmod 666 "$tmp/raw"
+
+# smtp IP USER PASSWORD: one AUTH PLAIN through qmail-smtpd and vchkpw
+smtp() {
+  printf 'EHLO c\r\nAUTH PLAIN %s\r\nQUIT\r\n' "$(printf '\0%s\0%s' "$2" "$3" | base64 -w0)" |
+    env -i PATH="$PATH" QMAILDIR="$Q" VPOPMAILDIR="$V" SMTPAUTH= FORCETLS=0 \
+      TCPREMOTEIP="$1" TCPLOCALPORT=587 TCPLOCALHOST=localhost \
+      $RUN "$Q/bin/qmail-smtpd" "$V/bin/vchkpw" /bin/true 2>> "$tmp/raw"
+}
+# pop3 IP USER PASSWORD: USER/PASS through qmail-popup and vchkpw
+pop3() {
+  printf 'USER %s\r\nPASS %s\r\nQUIT\r\n' "$2" "$3" |
+    env -i PATH="$PATH" QMAILDIR="$Q" VPOPMAILDIR="$V" FORCETLS=0 \
+      TCPREMOTEIP="$1" TCPLOCALPORT=110 \
+      $RUN "$Q/bin/qmail-popup" localhost "$V/bin/vchkpw" $pop3d 2>> "$tmp/raw"
+}
+
+want=0
+smtp 192.0.2.1 bob@example.test wrong | grep -q '^535 ' || fail "smtp wrong password: no 535"
+want=$((want + 1))
+smtp 192.0.2.2 nobody@example.test x | grep -q '^535 ' || fail "smtp unknown user: no 535"
+want=$((want + 1))
+smtp 2001:db8::3 bob@nowhere.test x | grep -q '^535 ' || fail "smtp unknown domain: no 535"
+want=$((want + 1))
+smtp 192.0.2.50 bob@example.test secret | grep -q '^235 ' || fail "smtp success: no 235"
+haspop=
+if [ -x "$Q/bin/qmail-popup" ]; then
+  haspop=1
+  pop3d=/bin/true
+  [ -x "$Q/bin/qmail-pop3d" ] && pop3d="$Q/bin/qmail-pop3d Maildir"
+  pop3 192.0.2.4 bob@example.test wrong | grep -q '^-ERR' || fail "pop3 wrong password: no -ERR"
+  want=$((want + 1))
+fi
+
+# multilog t: "@" + TAI64N label (TAI = UTC + 10 s here, close enough)
+python3 - "$tmp/raw" "$tmp/log" <<'EOT'
+import sys, time
+now = time.time()
+with open(sys.argv[1]) as f, open(sys.argv[2], 'w') as o:
+    for i, line in enumerate(f):
+        t = now + i / 1000.0
+        s = int(t)
+        o.write('@%016x%08x %s' % (2**62 + s + 10, int((t - s) * 1e9), line))
+EOT
+filter="$QV_SRC/control/fail2ban/filter.d/qvmail.conf"
+[ -f "$filter" ] || fail "no $filter"
+fail2ban-regex "$tmp/log" "$filter" > "$tmp/result" 2>&1 || fail "fail2ban-regex: $(tail -n 5 "$tmp/result")"
+matched=$(sed -n 's/^Lines: [0-9]* lines, [0-9]* ignored, \([0-9]*\) matched.*/\1/p' "$tmp/result")
+[ "$matched" = "$want" ] || { cat "$tmp/result"; fail "fail2ban-regex matched $matched lines, want $want"; }
+fail2ban-regex -o ip "$tmp/log" "$filter" 2>/dev/null | sort > "$tmp/ips"
+printf '%s\n' 192.0.2.1 192.0.2.2 2001:db8::3 ${haspop:+192.0.2.4} | sort > "$tmp/wantips"
+cmp -s "$tmp/ips" "$tmp/wantips" || { echo "got:"; cat "$tmp/ips"; echo "want:"; cat "$tmp/wantips"; fail "banned addresses"; }
+grep -q '192\.0\.2\.5[01]' "$tmp/ips" && fail "a successful login matched"
+# the filter must not match qmail-smtpd's own lines, and no line holds a password
+grep -q 'secret\|wrong' "$tmp/log" && grep 'secret\|wrong' "$tmp/log" | grep -v 'reason=wrong-password' | grep -q . &&
+  fail "a password is in the log"
+echo "ok   fail2ban-regex: $matched matches for $want failures (smtp${haspop:+, pop3}), addresses $(tr '\n' ' ' < "$tmp/ips")"
+exit 0
