@@ -1,0 +1,200 @@
+#!/bin/sh
+# tests/t-tls.sh — qvtls, the TLS stage, with real clients over TCP
+# (openssl s_client and python3's ssl): the certificate chosen by SNI for
+# two names and the default for an unknown or missing name; SSLv3, TLS
+# 1.0 and 1.1 refused by default (the client allows them, so the refusal
+# is the server's); client renegotiation refused; SSL_* reach the
+# program; a replaced certificate is served on the next connection;
+# tlsminversion is honoured; one log line per failed handshake. Run as
+# root: the program runs as qmaild and cannot open the key files, the
+# helper runs as qvtls and can. Then STARTTLS through qmail-smtpd (when
+# it offers it): EHLO lists STARTTLS, the Received line says ESMTPS,
+# and a command pipelined behind STARTTLS never runs. Once under
+# Debian's tcpserver. Every wait is bounded; everything started is
+# killed on exit.
+: "${QV_BUILD:?}" "${QV_SRC:?}"
+tmp=$(mktemp -d) || exit 111
+chmod 755 "$tmp"
+pids=
+cleanup() {
+  for p in $pids; do kill -TERM "$p" 2>/dev/null; done
+  [ -n "${KEEP:-}" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+L=setup
+fail() {
+  echo "FAIL [$L]: $*"
+  for f in "$tmp"/log.*; do [ -f "$f" ] && { echo "--- $f"; tail -n 20 "$f"; }; done
+  exit 1
+}
+for c in openssl python3 tcpserver; do
+  command -v $c >/dev/null || fail "$c not installed (scripts/deps)"
+done
+B=$QV_BUILD/bin
+export QMAILDIR="$tmp/q"
+mkdir -p "$QMAILDIR/control" "$tmp/tls"
+TLS=$tmp/tls
+root=
+[ "$(id -u)" = 0 ] && root=1
+
+# certificates: default, two names, Let's Encrypt layout
+mkcert() { # dir cn [keytype]
+  mkdir -p "$TLS/$1"
+  openssl req -x509 -newkey "${3:-rsa:2048}" -nodes -days 2 -subj "/CN=$2" \
+    -keyout "$TLS/$1/privkey.pem.tmp" -out "$TLS/$1/fullchain.pem.tmp" 2>/dev/null || fail "openssl req $1"
+  chmod 600 "$TLS/$1/privkey.pem.tmp"
+  [ -n "$root" ] && chown "$tlsuser" "$TLS/$1/privkey.pem.tmp"
+  mv "$TLS/$1/privkey.pem.tmp" "$TLS/$1/privkey.pem"
+  mv "$TLS/$1/fullchain.pem.tmp" "$TLS/$1/fullchain.pem"
+}
+tlsuser=$(sed -n 4p "$QV_SRC/conf-users")
+protouser=$(sed -n 3p "$QV_SRC/conf-users")
+if [ -n "$root" ]; then
+  id "$tlsuser" >/dev/null 2>&1 || fail "user $tlsuser missing (make setup creates it)"
+  id "$protouser" >/dev/null 2>&1 || fail "user $protouser missing"
+fi
+mkcert default default.test
+openssl ecparam -name prime256v1 -out "$tmp/p256" 2>/dev/null || fail "ecparam"
+mkcert mail.example.test mail.example.test "ec:$tmp/p256"
+mkcert other.example.test other.example.test
+
+# the protocol program: prints its ids, the SSL_* it got, whether it can
+# read a key, then echoes one line
+cat > "$tmp/prog.sh" <<EOT
+#!/bin/sh
+if cat "$TLS/default/privkey.pem" >/dev/null 2>&1; then key=readable; else key=unreadable; fi
+helper=\$(stat -c %u /proc/\$PPID 2>/dev/null)
+echo "hello uid=\$(id -u) helper=\$helper proto=\$SSL_PROTOCOL cipher=\$SSL_CIPHER sni=\$SSL_TLS_SNI dn=\$SSL_CLIENT_S_DN ctl=\${QVTLSCTL:-none} key=\$key"
+read line
+echo "got \$line"
+EOT
+chmod 755 "$tmp/prog.sh"
+
+ugid=
+[ -n "$root" ] && ugid="-u $protouser -g $(id -g "$protouser")"
+# serve NAME ARGS...: qvtcpserver on 127.0.0.1, an ephemeral port in $port
+serve() {
+  name=$1; shift
+  "$B/qvtcpserver" -1 -R -H 127.0.0.1 0 "$@" > "$tmp/port.$name" 2> "$tmp/log.$name" &
+  pids="$pids $!"
+  i=0
+  while [ ! -s "$tmp/port.$name" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+  port=$(cat "$tmp/port.$name")
+  [ -n "$port" ] || fail "$name did not start"
+}
+serve implicit "$B/qvtls" -i -d "$TLS" $ugid "$tmp/prog.sh"
+P1=$port
+
+cat > "$tmp/client.py" <<'EOT'
+import socket, ssl, sys
+port, sni = int(sys.argv[1]), sys.argv[2]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+s = socket.create_connection(('127.0.0.1', port), timeout=10)
+t = ctx.wrap_socket(s, server_hostname=(sni or None))
+f = t.makefile('rb')
+cert = t.getpeercert(binary_form=True)
+import subprocess
+subj = subprocess.run(['openssl', 'x509', '-inform', 'DER', '-noout', '-subject'],
+                      input=cert, capture_output=True).stdout.decode().strip()
+print(subj)
+print(f.readline().decode().strip())
+t.sendall(b'ping\r\n')
+print(f.readline().decode().strip())
+print('eof' if f.readline() == b'' else 'no-eof')
+EOT
+client() { timeout 20 python3 "$tmp/client.py" "$@" 2>&1; }
+
+L=sni
+out=$(client "$P1" mail.example.test)
+echo "$out" | grep -q "subject=CN = mail.example.test" || fail "SNI mail.example.test: $out"
+echo "$out" | grep -q "sni=mail.example.test " || fail "SSL_TLS_SNI: $out"
+out=$(client "$P1" OTHER.example.test)
+echo "$out" | grep -q "subject=CN = other.example.test" || fail "SNI other.example.test: $out"
+echo "$out" | grep -q "sni=other.example.test " || fail "SSL_TLS_SNI lower-cased: $out"
+out=$(client "$P1" unknown.test)
+echo "$out" | grep -q "subject=CN = default.test" || fail "unknown name gets the default: $out"
+out=$(client "$P1" "")
+echo "$out" | grep -q "subject=CN = default.test" || fail "no SNI gets the default: $out"
+echo "$out" | grep -q "sni= " || fail "no SNI: empty SSL_TLS_SNI: $out"
+# the same with openssl s_client -servername, as an admin would check
+out=$(timeout 10 openssl s_client -connect 127.0.0.1:$P1 -servername mail.example.test </dev/null 2>&1)
+echo "$out" | grep -q "subject=CN = mail.example.test" || fail "s_client -servername: $out"
+
+L=env
+out=$(client "$P1" mail.example.test)
+echo "$out" | grep -q "proto=TLSv1.3 cipher=TLS_" || fail "SSL_PROTOCOL/SSL_CIPHER: $out"
+echo "$out" | grep -q "ctl=none" || fail "QVTLSCTL set in implicit mode: $out"
+echo "$out" | grep -q "^got ping" || fail "relay: $out"
+echo "$out" | grep -q "^eof" || fail "no EOF after the program ended: $out"
+
+L=versions
+for v in -tls1 -tls1_1; do
+  out=$(timeout 10 openssl s_client -connect 127.0.0.1:$P1 $v -cipher 'DEFAULT:@SECLEVEL=0' </dev/null 2>&1)
+  echo "$out" | grep -q "alert protocol version" || fail "$v not refused by the server: $out"
+done
+grep -q "tls-handshake-fail ip=127.0.0.1 reason=unsupported" "$tmp/log.implicit" ||
+  fail "no log line for a refused version"
+out=$(timeout 10 openssl s_client -connect 127.0.0.1:$P1 -tls1_2 </dev/null 2>&1)
+echo "$out" | grep -q "Protocol *: TLSv1.2" || fail "TLS 1.2 refused: $out"
+# SSLv3: OpenSSL 3 cannot speak it, so a raw SSLv3 ClientHello
+out=$(timeout 10 python3 - "$P1" <<'EOT'
+import os, socket, struct, sys
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=5)
+body = b'\x03\x00' + os.urandom(32) + b'\x00' + b'\x00\x04\x00\x2f\x00\x0a' + b'\x01\x00'
+hs = b'\x01' + struct.pack('>I', len(body))[1:] + body
+s.sendall(b'\x16\x03\x00' + struct.pack('>H', len(hs)) + hs)
+r = s.recv(100)
+print('alert' if r[:1] == b'\x15' else 'serverhello' if r[:1] == b'\x16' else 'closed' if not r else 'other')
+EOT
+)
+[ "$out" = alert ] || [ "$out" = closed ] || fail "SSLv3 ClientHello answered: $out"
+
+L=renegotiation
+out=$( (echo R; sleep 2) | timeout 10 openssl s_client -connect 127.0.0.1:$P1 -tls1_2 2>&1)
+echo "$out" | grep -q RENEGOTIATING || fail "s_client did not try: $out"
+echo "$out" | grep -qi "no renegotiation" || fail "renegotiation not refused: $out"
+
+L=replace
+mkcert default replaced.test
+out=$(client "$P1" "")
+echo "$out" | grep -q "subject=CN = replaced.test" || fail "replaced certificate not served: $out"
+
+L=privilege
+if [ -n "$root" ]; then
+  out=$(client "$P1" "")
+  echo "$out" | grep -q "uid=$(id -u "$protouser") " || fail "program not run as $protouser: $out"
+  echo "$out" | grep -q "helper=$(id -u "$tlsuser") " || fail "helper not run as $tlsuser: $out"
+  echo "$out" | grep -q "key=unreadable" || fail "the program can read the key: $out"
+  # the key is readable by the helper's id only: make it root's and the
+  # stage cannot serve (it dropped to $tlsuser before loading it)
+  chown root "$TLS/default/privkey.pem"
+  out=$(client "$P1" "")
+  echo "$out" | grep -q "subject=" && fail "served a key $tlsuser cannot read: $out"
+  grep -q "tls-cert name=default" "$tmp/log.implicit" || fail "no tls-cert log line"
+  chown "$tlsuser" "$TLS/default/privkey.pem"
+else
+  echo "not root: privilege checks skipped"
+fi
+
+L=minversion
+echo TLSv1.3 > "$QMAILDIR/control/tlsminversion"
+out=$(timeout 10 openssl s_client -connect 127.0.0.1:$P1 -tls1_2 </dev/null 2>&1)
+echo "$out" | grep -q "alert protocol version" || fail "tlsminversion TLSv1.3 let TLS 1.2 in: $out"
+rm -f "$QMAILDIR/control/tlsminversion"
+
+L=tcpserver
+tcpserver -1 -R -H 127.0.0.1 0 "$B/qvtls" -i -d "$TLS" $ugid "$tmp/prog.sh" > "$tmp/port.tcpserver" 2> "$tmp/log.tcpserver" &
+pids="$pids $!"
+i=0
+while [ ! -s "$tmp/port.tcpserver" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+P2=$(cat "$tmp/port.tcpserver")
+[ -n "$P2" ] || fail "tcpserver did not start"
+out=$(client "$P2" mail.example.test)
+echo "$out" | grep -q "subject=CN = mail.example.test" || fail "under tcpserver: $out"
+echo "$out" | grep -q "^got ping" || fail "relay under tcpserver: $out"
+
+echo "t-tls: ok"
+exit 0
