@@ -2,11 +2,14 @@
 # qmail-pop3d (after), installed in QMAILDIR/bin. pop3_cmd.c is the
 # command-line parser both use (unit-tested, fuzzed).
 pop3_PARSERS := pop3/pop3_cmd.c
-pop3_MODULES := $(pop3_PARSERS)
+pop3_MODULES := $(pop3_PARSERS) pop3/pop3_msg.c pop3/pop3_mbox.c
 fuzz_pop3_cmd_SRCS := pop3/pop3_cmd.c
+fuzz_pop3_msg_SRCS := pop3/pop3_msg.c
 
 # --- qmail-pop3d (post-auth, the mail-store id; task "pop3d") ---------
-# (added with its main: qmail-pop3d_SRCS, PROGS, QMAIL_BIN_PROGS)
+qmail-pop3d_SRCS := pop3/qmail-pop3d.c pop3/pop3_session.c pop3/pop3_mbox.c pop3/pop3_msg.c pop3/pop3_cmd.c
+PROGS += qmail-pop3d
+QMAIL_BIN_PROGS += qmail-pop3d
 
 # --- qmail-popup (pre-auth, unprivileged; task "popup") ---------------
 pop3_MODULES += pop3/popup_io.c pop3/popup_session.c
