@@ -66,6 +66,8 @@ static const char R_HELP[] = "214 2.0.0 qvmail qmail-smtpd, see qmail-smtpd(8)";
 static const char R_GOAHEAD[] = "354 go ahead";
 static const char R_SYNTAX[] = "555 5.5.4 syntax error (#5.5.4)";
 static const char R_UNIMPL[] = "502 5.5.1 unimplemented (#5.5.1)";
+static const char R_TLSREADY[] = "220 2.0.0 ready for tls";
+static const char R_TLSPARAM[] = "501 5.5.4 Syntax error (no parameters allowed) (#5.5.4)";
 static const char R_TOOLONG[] = "500 5.5.2 line too long (#5.5.2)";
 static const char R_MAILFIRST[] = "503 5.5.1 MAIL first (#5.5.1)";
 static const char R_RCPTFIRST[] = "503 5.5.1 RCPT first (#5.5.1)";
@@ -408,6 +410,14 @@ static void do_helo(struct smtpd *s, const char *arg, size_t len)
   sethelo(s, arg, len);
 }
 
+/* STARTTLS: the TLS stage gave us a control socket (QVTLSCTL), TLS is
+ * not up yet, and DISABLETLS is not "1" (sagredo's knob). */
+static int starttls_offered(void)
+{
+  const char *v = getenv("DISABLETLS");
+  return tlsreq_offerable() && !(v && !str_diff(v, "1"));
+}
+
 static void do_ehlo(struct smtpd *s, const char *arg, size_t len)
 {
   char num[FMT_ULONG + 1];
@@ -416,7 +426,9 @@ static void do_ehlo(struct smtpd *s, const char *arg, size_t len)
   num[fmt_ulong(num, s->c->databytes)] = 0;
   outs(s, "250-");
   outs(s, s->c->greeting.s);
-  outs(s, "\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SIZE ");
+  outs(s, "\r\n");
+  if (starttls_offered()) outs(s, "250-STARTTLS\r\n");
+  outs(s, "250-PIPELINING\r\n250-8BITMIME\r\n250-SIZE ");
   outs(s, num);
   outs(s, "\r\n250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n");
   if (s->c->auth.mechs && (!s->c->forcetls || tlsreq_active())) {
@@ -796,6 +808,31 @@ static void do_quit(struct smtpd *s, const char *arg, size_t len)
   leave(s, 0);
 }
 
+/* RFC 3207 through the TLS stage (lib/tlsreq.h). Every byte read beyond
+ * the STARTTLS line is thrown away before the socket is handed over, so
+ * plaintext pipelined behind STARTTLS (CVE-2011-0411) never runs; what
+ * is still in the kernel reaches the helper as handshake bytes. Then the
+ * session starts afresh: the client must EHLO again. */
+static void do_starttls(struct smtpd *s, const char *arg, size_t len)
+{
+  if (!starttls_offered()) { error(s, R_UNIMPL); return; }
+  if (len) { error(s, R_TLSPARAM); return; }
+  s->inpos = s->inlen = 0;
+  reply(s, R_TLSREADY);
+  flush(s);
+  if (!tlsreq_starttls()) {
+    log_event("warn", "starttls-failed", "ip", s->c->remoteip, "error", strerror(errno), (char *)0);
+    leave(s, 0);   /* the socket is gone: nothing can be said in plaintext */
+  }
+  s->infd = 0;
+  s->outfd = 1;
+  txreset(s);
+  s->esmtp = 0;
+  s->authed = 0;
+  if (!stralloc_copys(&s->helo, s->c->remotehost) || !sa_cstr(&s->helo)) nomem(s);
+  s->badhelo = 0;
+}
+
 /* The policy: where each verb is allowed and whether it needs an
  * argument. A verb refused for the state gets 503 (after `refused`, if
  * any, kept the stream in step; `badstate` names the reply when the
@@ -822,6 +859,7 @@ static const struct verb {
   { "help", ST_IDLE, 0, do_help, 0, 0, 0 },
   { "quit", ST_ANY, 0, do_quit, 0, 0, 0 },
   { "auth", ST_INIT, 0, do_auth, 0, 0, R_AUTHINTX },
+  { "starttls", ST_IDLE, 0, do_starttls, 0, 0, 0 },
   { 0, 0, 0, 0, 0, 0, 0 }
 };
 

@@ -185,6 +185,153 @@ out=$(timeout 10 openssl s_client -connect 127.0.0.1:$P1 -tls1_2 </dev/null 2>&1
 echo "$out" | grep -q "alert protocol version" || fail "tlsminversion TLSv1.3 let TLS 1.2 in: $out"
 rm -f "$QMAILDIR/control/tlsminversion"
 
+L=starttls
+# qmail-smtpd behind qvtls: STARTTLS on one port, implicit TLS on another
+echo localhost > "$QMAILDIR/control/me"
+echo example.test > "$QMAILDIR/control/rcpthosts"
+echo 0 > "$QMAILDIR/control/smtprcptcheck"
+mkdir -p "$tmp/out" && chmod 777 "$tmp/out"
+cat > "$tmp/queue.sh" <<EOT
+#!/bin/sh
+# a qmail-queue stand-in: message on fd 0, envelope on fd 1
+n=\$\$
+cat > "$tmp/out/msg.\$n" && cat 0<&1 > "$tmp/out/env.\$n"
+EOT
+chmod 755 "$tmp/queue.sh"
+serve smtp "$B/qvtls" -d "$TLS" $ugid env QMAILQUEUE="$tmp/queue.sh" "$B/qmail-smtpd"
+PS=$port
+serve smtps "$B/qvtls" -i -d "$TLS" $ugid env QMAILQUEUE="$tmp/queue.sh" "$B/qmail-smtpd"
+PI=$port
+serve smtpnotls "$B/qvtls" -d "$TLS" $ugid env DISABLETLS=1 QMAILQUEUE="$tmp/queue.sh" "$B/qmail-smtpd"
+PN=$port
+cat > "$tmp/smtp.py" <<'EOT'
+import socket, ssl, sys, time
+mode, port = sys.argv[1], int(sys.argv[2])
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+def reply(f):
+    out = b''
+    while True:
+        l = f.readline()
+        if not l:
+            return out.decode(errors='replace')
+        out += l
+        if len(l) < 4 or l[3:4] != b'-':
+            return out.decode(errors='replace')
+def opened(tls=False):
+    s = socket.create_connection(('127.0.0.1', port), timeout=10)
+    if tls:
+        s = ctx.wrap_socket(s, server_hostname='mail.example.test')
+    f = s.makefile('rb')
+    g = reply(f)
+    assert g.startswith('220 '), g
+    s.sendall(b'EHLO client.test\r\n')
+    return s, f, reply(f)
+def starttls(s, f):
+    s.sendall(b'STARTTLS\r\n')
+    r = reply(f)
+    assert r.startswith('220 '), r
+    t = ctx.wrap_socket(s, server_hostname='mail.example.test')
+    return t, t.makefile('rb')
+def send(s, f):
+    for c in [b'MAIL FROM:<a@client.test>', b'RCPT TO:<demo@example.test>', b'DATA']:
+        s.sendall(c + b'\r\n')
+        r = reply(f)
+        assert r[:1] in '23', (c, r)
+    s.sendall(b'Subject: t\r\n\r\nbody\r\n.\r\n')
+    r = reply(f)
+    assert r.startswith('250 '), r
+    s.sendall(b'QUIT\r\n')
+    reply(f)
+if mode == 'starttls':
+    s, f, e = opened()
+    assert '250-STARTTLS' in e, e
+    s.sendall(b'STARTTLS now\r\n')
+    r = reply(f)
+    assert r.startswith('501 '), r
+    t, g = starttls(s, f)
+    t.sendall(b'EHLO client.test\r\n')
+    e = reply(g)
+    assert e.startswith('250-') and 'STARTTLS' not in e, e
+    t.sendall(b'STARTTLS\r\n')
+    r = reply(g)
+    assert r.startswith('502 '), r
+    send(t, g)
+    print('starttls ok')
+elif mode == 'implicit':
+    s, f, e = opened(tls=True)
+    assert e.startswith('250-') and 'STARTTLS' not in e, e
+    send(s, f)
+    print('implicit ok')
+elif mode == 'disabled':
+    s, f, e = opened()
+    assert 'STARTTLS' not in e, e
+    s.sendall(b'STARTTLS\r\n')
+    r = reply(f)
+    assert r.startswith('502 '), r
+    print('disabled ok')
+elif mode == 'inject-buffered':
+    # the injected command arrives with STARTTLS in one segment: qmail-smtpd
+    # has it in its buffer and must throw it away
+    s, f, e = opened()
+    s.sendall(b'STARTTLS\r\nMAIL FROM:<inject@evil.test>\r\n')
+    r = reply(f)
+    assert r.startswith('220 '), r
+    try:
+        t = ctx.wrap_socket(s, server_hostname='mail.example.test')
+    except (ssl.SSLError, OSError) as x:
+        print('inject: handshake failed'); sys.exit(0)
+    g = t.makefile('rb')
+    t.sendall(b'EHLO client.test\r\n')
+    r = reply(g)
+    print('inject: first reply inside TLS: ' + r.splitlines()[0] if r else 'inject: no reply')
+    assert r.startswith('250-'), 'INJECTED: ' + r
+    t.sendall(b'RCPT TO:<demo@example.test>\r\n')
+    r = reply(g)
+    assert r.startswith('503'), 'INJECTED MAIL ran: ' + r
+elif mode == 'inject-kernel':
+    # the injected command follows the 220 before the ClientHello: it is
+    # in the kernel when the socket changes hands, so the helper reads it
+    # as handshake bytes and the handshake fails
+    s, f, e = opened()
+    s.sendall(b'STARTTLS\r\n')
+    r = reply(f)
+    assert r.startswith('220 '), r
+    s.sendall(b'MAIL FROM:<inject@evil.test>\r\n')
+    time.sleep(0.3)
+    try:
+        t = ctx.wrap_socket(s, server_hostname='mail.example.test')
+        t.sendall(b'EHLO client.test\r\n')
+        r = t.recv(1000)
+        print('INJECTED? handshake succeeded: %r' % r); sys.exit(1)
+    except (ssl.SSLError, OSError) as x:
+        print('inject: handshake failed')
+EOT
+smtp() { timeout 30 python3 "$tmp/smtp.py" "$@" 2>&1; }
+out=$(smtp starttls "$PS") || fail "STARTTLS session: $out"
+grep -q "with ESMTPS (TLS_AES" "$tmp"/out/msg.* || fail "Received: no ESMTPS: $(cat "$tmp"/out/msg.*)"
+rm -f "$tmp"/out/*
+out=$(smtp implicit "$PI") || fail "SMTPS session: $out"
+grep -q "with ESMTPS (TLS_AES" "$tmp"/out/msg.* || fail "SMTPS Received: no ESMTPS"
+out=$(smtp disabled "$PN") || fail "DISABLETLS=1: $out"
+L=injection
+: > "$tmp/log.smtp"
+rm -f "$tmp"/out/*
+out=$(smtp inject-buffered "$PS") || fail "$out"
+echo "$out"
+out=$(smtp inject-kernel "$PS") || fail "$out"
+echo "$out"
+sleep 0.5
+grep -q "tls-handshake-fail ip=127.0.0.1" "$tmp/log.smtp" || fail "no handshake failure logged"
+ls "$tmp"/out/env.* >/dev/null 2>&1 && fail "an injected transaction reached the queue"
+if command -v swaks >/dev/null 2>&1; then
+  L=swaks
+  out=$(timeout 30 swaks --server 127.0.0.1:$PS --tls --to demo@example.test --from a@client.test 2>&1) ||
+    fail "swaks --tls: $out"
+  grep -q "with ESMTPS" "$tmp"/out/msg.* || fail "swaks: no ESMTPS"
+fi
+
 L=tcpserver
 tcpserver -1 -R -H 127.0.0.1 0 "$B/qvtls" -i -d "$TLS" $ugid "$tmp/prog.sh" > "$tmp/port.tcpserver" 2> "$tmp/log.tcpserver" &
 pids="$pids $!"
