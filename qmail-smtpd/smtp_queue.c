@@ -4,15 +4,18 @@
  * whole message; every other way out closes the pipes first, so a
  * rejected or broken message can never be queued.
  *
- * SECURITY: the child gets only fds 0, 1 (and 2) from us; the program
+ * SECURITY: the child gets only fds 0, 1, 6 (and 2) from us; the program
  * path comes from the environment set by the administrator
  * (QMAILQUEUE) or the compiled qmail home. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "smtp_queue.h"
+
+extern char **environ;
 
 static int writeall(int fd, const char *s, size_t n)
 {
@@ -24,45 +27,62 @@ static int writeall(int fd, const char *s, size_t n)
   return 0;
 }
 
+/* The child is started with posix_spawn (glibc: clone with CLONE_VM |
+ * CLONE_VFORK), not fork: qmail-smtpd's page tables are not copied and
+ * no copy-on-write faults follow, which was a tenth of qmail-smtpd's CPU
+ * per message. The pipes are close-on-exec; only the dup2 copies on 0,
+ * 1 and 6 reach the program, with SIGPIPE back to its default. */
 int smtpq_open(struct smtpq *q, const char *prog)
 {
   int pm[2], pe[2], px[2];
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t at;
+  sigset_t def;
+  char *argv[2];
+  int r;
+
   q->fdm = q->fde = q->fderr = -1;
   q->err = 0;
   q->buflen = 0;
-  if (pipe(pm) == -1) return -1;
-  if (pipe(pe) == -1) { close(pm[0]); close(pm[1]); return -1; }
-  if (pipe(px) == -1) {
+  q->pid = -1;
+  if (pipe2(pm, O_CLOEXEC) == -1) return -1;
+  if (pipe2(pe, O_CLOEXEC) == -1) { close(pm[0]); close(pm[1]); return -1; }
+  if (pipe2(px, O_CLOEXEC) == -1) {
     close(pm[0]); close(pm[1]); close(pe[0]); close(pe[1]);
     return -1;
   }
-  q->pid = fork();
-  if (q->pid == -1) {
-    close(pm[0]); close(pm[1]); close(pe[0]); close(pe[1]); close(px[0]); close(px[1]);
-    return -1;
-  }
-  if (q->pid == 0) {
-    char *argv[2];
-    int fm, fe, fx;
-    close(pm[1]); close(pe[1]); close(px[0]);
-    /* move the ends above 6 first so no dup2 clobbers another end */
-    if ((fm = fcntl(pm[0], F_DUPFD, 7)) == -1 || (fe = fcntl(pe[0], F_DUPFD, 7)) == -1
-        || (fx = fcntl(px[1], F_DUPFD, 7)) == -1) _exit(120);
-    if (dup2(fm, 0) == -1 || dup2(fe, 1) == -1 || dup2(fx, 6) == -1) _exit(120);
-    close(fm); close(fe); close(fx);
-    if (pm[0] > 6) close(pm[0]);
-    if (pe[0] > 6) close(pe[0]);
-    if (px[1] > 6) close(px[1]);
-    signal(SIGPIPE, SIG_DFL);
-    argv[0] = (char *)prog;
-    argv[1] = 0;
-    execv(prog, argv);
-    _exit(120);
+  /* 0 and 1 are the client's, so no pipe end is 0 or 1: the dup2s in
+   * this order never clobber an end still to be moved (an end on 6 is
+   * moved to 0 or 1 before 6 is replaced). */
+  r = posix_spawn_file_actions_init(&fa);
+  if (!r) {
+    if (!(r = posix_spawn_file_actions_adddup2(&fa, pm[0], 0))
+        && !(r = posix_spawn_file_actions_adddup2(&fa, pe[0], 1)))
+      r = posix_spawn_file_actions_adddup2(&fa, px[1], 6);
+    if (!r && !(r = posix_spawnattr_init(&at))) {
+      sigemptyset(&def);
+      sigaddset(&def, SIGPIPE);
+      if (!(r = posix_spawnattr_setsigdefault(&at, &def))
+          && !(r = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF))) {
+        argv[0] = (char *)prog;
+        argv[1] = 0;
+        r = posix_spawn(&q->pid, prog, &fa, &at, argv, environ);
+      }
+      posix_spawnattr_destroy(&at);
+    }
+    posix_spawn_file_actions_destroy(&fa);
   }
   close(pm[0]); close(pe[0]); close(px[1]);
   q->fdm = pm[1];
   q->fde = pe[1];
   q->fderr = px[0];
+  if (r == EAGAIN || r == ENOMEM) {
+    close(pm[1]); close(pe[1]); close(px[0]);
+    q->fdm = q->fde = q->fderr = -1;
+    errno = r;
+    return -1;
+  }
+  if (r) q->pid = 0;   /* could not exec: the writes fail, close says 120 */
   return 1;
 }
 
@@ -86,6 +106,7 @@ void smtpq_put(struct smtpq *q, const char *s, size_t n)
 static int reap(struct smtpq *q, int *wstat)
 {
   pid_t r;
+  if (q->pid == 0) { *wstat = 120 << 8; return 1; }   /* W_EXITCODE(120, 0) */
   do r = waitpid(q->pid, wstat, 0); while (r == -1 && errno == EINTR);
   return r == q->pid;
 }
