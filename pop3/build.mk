@@ -16,3 +16,9 @@ pop3_MODULES += pop3/popup_io.c pop3/popup_session.c
 qmail-popup_SRCS := pop3/qmail-popup.c pop3/popup_session.c pop3/popup_io.c pop3/pop3_cmd.c
 PROGS += qmail-popup
 QMAIL_BIN_PROGS += qmail-popup
+# Linked statically (not under SAN=1: the sanitizers need the dynamic
+# loader): a session's qmail-popup then stays near 0.8 MB resident
+# instead of 1.5 MB with the shared libc mapped in (issue 4's 1 MB
+# goal). -Wl,-w hides ld's notice that paths.o refers to getpwnam, which
+# qmail-popup never calls (only paths_mailstore_ids does).
+qmail-popup_LDLIBS := $(if $(SAN),,-static -Wl,-w)
