@@ -10,6 +10,14 @@ fuzz_pop3_msg_SRCS := pop3/pop3_msg.c
 qmail-pop3d_SRCS := pop3/qmail-pop3d.c pop3/pop3_session.c pop3/pop3_mbox.c pop3/pop3_msg.c pop3/pop3_cmd.c
 PROGS += qmail-pop3d
 QMAIL_BIN_PROGS += qmail-pop3d
+# Linked statically: a dynamic glibc alone costs ~1 MB of RSS, and the
+# issue's goal is a POP3 session under 1 MB (measured with a 1000-message
+# mailbox: ~0.9 MB static, ~1.5 MB dynamic). -w: glibc's warnings about
+# getpwnam in paths.o, which qmail-pop3d never calls. Sanitizer builds
+# cannot link statically.
+ifeq ($(SAN),)
+qmail-pop3d_LDLIBS := -static -Wl,-w
+endif
 
 # --- qmail-popup (pre-auth, unprivileged; task "popup") ---------------
 pop3_MODULES += pop3/popup_io.c pop3/popup_session.c

@@ -4,7 +4,7 @@
  * unlinked or renamed before pop3mbox_update; a message is listed once
  * even when another session moves it from new/ to cur/ during the scan;
  * a vanished message is "gone", never a failure. Memory: one small
- * struct per message plus its name; sizing reads through one 64 KB
+ * struct per message plus its name; sizing reads through one 32 KB
  * buffer; nothing is cached on disk.
  *
  * SECURITY: runs as the mail-store id on one user's Maildir, whose file
@@ -26,7 +26,7 @@
 #include "quota.h"
 #include "sa.h"
 
-#define READBUF 65536
+#define READBUF POP3MBOX_BUFSIZE
 #define TMP_MAXAGE (36 * 3600)
 
 const char *pop3mbox_path(const struct pop3mbox *mb, unsigned int i)

@@ -27,6 +27,9 @@ enum {
   POP3MSG_INNEW = 8     /* the file was last seen in new/ */
 };
 
+/* Size of mb->buf, the read buffer for sizing and sending messages. */
+#define POP3MBOX_BUFSIZE 32768
+
 struct pop3msg {
   unsigned long long size;   /* CRLF octets, valid with POP3MSG_SIZED */
   unsigned long long disk;   /* bytes on disk (",S=" or stat), for maildirsize */
@@ -39,7 +42,7 @@ struct pop3mbox {
   struct pop3msg *m;
   unsigned int n;
   stralloc names;            /* NUL-separated paths relative to the Maildir */
-  char *buf;                 /* 64 KB read buffer for sizing, or NULL */
+  char *buf;                 /* POP3MBOX_BUFSIZE read buffer, or NULL */
 };
 
 /* Scans new/ and cur/ of the current directory into mb (which must be

@@ -4,7 +4,8 @@
  * is flushed only when no further input is buffered); message numbers
  * are fixed for the session; nothing on disk changes before QUIT; EOF
  * or a timeout ends the session with nothing applied. Message bodies go
- * out through pop3_msg's converter in 64 KB reads and large writes, so
+ * out through pop3_msg's converter in 32 KB reads and writes of up to
+ * 68 KB, so
  * memory does not depend on message size.
  *
  * SECURITY: runs as the mail-store id after vchkpw; every command byte
@@ -24,7 +25,7 @@
 #include "pop3_msg.h"
 #include "pop3_session.h"
 
-#define READBUF 65536
+#define READBUF POP3MBOX_BUFSIZE
 #define POP3IO_OBUF (2 * READBUF + 4096)
 #define MAXBAD 20
 
