@@ -97,6 +97,13 @@ int pop3io_flush(struct pop3io *io)
   return 1;
 }
 
+void pop3io_free(struct pop3io *io)
+{
+  free(io->obuf);
+  io->obuf = 0;
+  io->olen = 0;
+}
+
 int pop3io_put(struct pop3io *io, const char *s, size_t n)
 {
   while (n) {

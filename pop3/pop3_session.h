@@ -26,6 +26,9 @@ int pop3io_put(struct pop3io *io, const char *s, size_t n);
 int pop3io_puts(struct pop3io *io, const char *s);
 int pop3io_flush(struct pop3io *io);
 
+/* Frees the output buffer (unsent bytes are dropped). */
+void pop3io_free(struct pop3io *io);
+
 /* Runs the session on mb after the greeting: reads commands until QUIT
  * (deletions applied), EOF or a timeout (nothing applied), or 20
  * consecutive unusable commands. Returns the exit status: 0 after QUIT,

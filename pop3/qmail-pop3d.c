@@ -72,8 +72,9 @@ int main(int argc, char **argv)
     reply("-ERR [SYS/TEMP] out of memory\r\n");
     return 111;
   }
-  if (!pop3io_puts(&io, "+OK \r\n")) return 0;
-  status = pop3sess_run(&io, &mb);
+  if (!pop3io_puts(&io, "+OK \r\n")) status = 0;
+  else status = pop3sess_run(&io, &mb);
+  pop3io_free(&io);
   pop3mbox_free(&mb);
   return status;
 }

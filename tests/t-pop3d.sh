@@ -16,6 +16,10 @@ trap 'exit 1' INT TERM
 P="$QV_BUILD/bin/qmail-pop3d"
 [ -x "$P" ] || { echo "no $P"; exit 1; }
 mkdir -p "$tmp/q/control"
+# it must not link libcrypto (nor, normally, anything: it is static)
+if command -v readelf > /dev/null; then
+  readelf -d "$P" 2>/dev/null | grep -q 'NEEDED.*libcrypto' && { echo "FAIL: qmail-pop3d links libcrypto"; exit 1; }
+fi
 chmod -R a+rX "$tmp/q"
 
 if [ "$(id -u)" = 0 ]; then
