@@ -74,14 +74,87 @@ int cdbmap_open_store(struct cdbmap *m, const char *path, int missing_ok)
   return r;
 }
 
+/* cdbmap_lookup keeps the last few files open and mapped: qmail-queue
+ * and qmail-rcptcheck look users/cdb and vpasswd.cdb up several times
+ * per message or recipient, and open + fstat + mmap + munmap + close
+ * each time was most of their file-system calls. Before a cached map is
+ * used, a stat of the path must show the same file (device, inode, size,
+ * mtime, ctime): a cdb rebuilt and renamed into place, rewritten or
+ * truncated in place is opened afresh, so a long-lived process never
+ * answers from a replaced file. The descriptors are close-on-exec. */
+#define CACHE_N 4
+static struct cached {
+  stralloc path;      /* NUL-terminated; len 0 = a free slot */
+  struct cdbmap m;
+  struct stat st;
+  unsigned long used;
+} cache[CACHE_N];
+static unsigned long cache_clock;
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size
+      && a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec
+      && a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static void cache_drop(struct cached *e)
+{
+  cdbmap_close(&e->m);
+  e->path.len = 0;
+}
+
+/* The open map for path (1), 0 when it does not exist, -1 with errno. */
+static int cache_get(const char *path, struct cdbmap **mp)
+{
+  struct cached *e = 0, *lru = &cache[0];
+  struct stat st;
+  size_t plen = strlen(path), i;
+  int r;
+
+  for (i = 0; i < CACHE_N; ++i) {
+    struct cached *c = &cache[i];
+    if (plen && c->path.len == plen && !memcmp(c->path.s, path, plen)) e = c;
+    if (c->used < lru->used) lru = c;
+  }
+  if (stat(path, &st) == -1) {
+    int saved = errno;
+    if (e) cache_drop(e);
+    errno = saved;
+    return errno == ENOENT ? 0 : -1;
+  }
+  if (e && same_file(&e->st, &st)) {
+    e->used = ++cache_clock;
+    *mp = &e->m;
+    return 1;
+  }
+  if (!e) e = lru;
+  if (e->path.len) cache_drop(e);
+  if (!stralloc_copyb(&e->path, path, plen) || !sa_cstr(&e->path)) {
+    e->path.len = 0;
+    errno = ENOMEM;
+    return -1;
+  }
+  r = cdbmap_open(&e->m, path);
+  if (r <= 0) { e->path.len = 0; e->m.fd = -1; return r; }
+  if (fstat(e->m.fd, &e->st) == -1) {
+    int saved = errno;
+    cache_drop(e);
+    errno = saved;
+    return -1;
+  }
+  e->used = ++cache_clock;
+  *mp = &e->m;
+  return 1;
+}
+
 int cdbmap_lookup(const char *path, const char *key, size_t klen, stralloc *value, int missing_ok)
 {
-  struct cdbmap m;
-  int r = cdbmap_open_store(&m, path, missing_ok);
+  struct cdbmap *m;
+  int r = cache_get(path, &m);
+  if (r == 0 && !missing_ok) { errno = ENOENT; return -1; }
   if (r <= 0) return r;
-  r = cdbmap_find(&m, key, klen, value);
-  { int saved = errno; cdbmap_close(&m); errno = saved; }
-  return r;
+  return cdbmap_find(m, key, klen, value);
 }
 
 int cdbmap_write_begin(struct cdbmap_writer *w, const char *path, const char *tmppath)

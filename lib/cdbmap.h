@@ -31,9 +31,12 @@ void cdbmap_close(struct cdbmap *m);
  * missing_ok, -1 with errno (ENOENT when missing and !missing_ok). */
 int cdbmap_open_store(struct cdbmap *m, const char *path, int missing_ok);
 
-/* Open + find + close in one call. 1, 0 (no such key, or no such file
+/* Open + find in one call. 1, 0 (no such key, or no such file
  * when missing_ok), -1 with errno (no such file when !missing_ok is
- * ENOENT: a store that cannot be read is never "not found"). */
+ * ENOENT: a store that cannot be read is never "not found"). The last
+ * few files stay open and mapped (close-on-exec) for the next lookup;
+ * each lookup stats the path first and reopens a file that was replaced,
+ * rewritten or removed, so answers always come from the current file. */
 int cdbmap_lookup(const char *path, const char *key, size_t klen, stralloc *value, int missing_ok);
 
 struct cdbmap_writer {
