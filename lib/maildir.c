@@ -135,7 +135,32 @@ static int fsync_path(const char *path)
   return r;
 }
 
+void maildir_vsize_feed(struct maildir_vsize *v, const char *s, size_t n)
+{
+  const char *p = s, *end = s + n, *nl;
+  if (!n) return;
+  while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+    char prev = nl > s ? nl[-1] : v->last;   /* last is 0 before any byte */
+    if (prev != '\r') ++v->bare;
+    p = nl + 1;
+  }
+  v->bytes += n;
+  v->last = s[n - 1];
+}
+
+long long maildir_vsize_get(const struct maildir_vsize *v)
+{
+  if (v->bytes && v->last != '\n') return -1;
+  return (long long)(v->bytes + v->bare);
+}
+
 int maildir_tmp_commit(struct maildir_tmp *t, unsigned long size, stralloc *newpath)
+{
+  return maildir_tmp_commit_w(t, size, -1, newpath);
+}
+
+int maildir_tmp_commit_w(struct maildir_tmp *t, unsigned long size, long long vsize,
+                         stralloc *newpath)
 {
   stralloc np = {0}, dp = {0};
   int e;
@@ -146,7 +171,9 @@ int maildir_tmp_commit(struct maildir_tmp *t, unsigned long size, stralloc *newp
   t->fd = -1;
   if (!stralloc_copy(&np, &t->dir) || !stralloc_cats(&np, "/new/")
       || !stralloc_cat(&np, &t->name) || !stralloc_cats(&np, ",S=")
-      || !sa_catulong(&np, size) || !sa_cstr(&np)) { errno = ENOMEM; goto fail; }
+      || !sa_catulong(&np, size)
+      || (vsize >= 0 && (!stralloc_cats(&np, ",W=") || !sa_catulong(&np, (unsigned long)vsize)))
+      || !sa_cstr(&np)) { errno = ENOMEM; goto fail; }
   if (link(t->path.s, np.s) == -1) {
     if (errno == EEXIST) goto fail;
     /* No hard links here (some network and FAT file systems): rename. */

@@ -13,7 +13,7 @@
  * vdelivermail used <sec>.<pid>.<host>, which collides within a second;
  * readers treat the name as opaque, so the longer form is compatible.
  *
- * Info part: "<unique>[,S=<size>]:2,<FLAGS>" with FLAGS sorted ASCII and
+ * Info part: "<unique>[,S=<size>[,W=<crlfsize>]]:2,<FLAGS>" with FLAGS sorted ASCII and
  * unique (D draft, F flagged, P passed, R replied, S seen, T trashed). */
 #ifndef QV_MAILDIR_H
 #define QV_MAILDIR_H
@@ -48,6 +48,25 @@ int maildir_tmp_open(struct maildir_tmp *t, const char *maildir);
  * 1, or -1 with errno (the tmp file is removed; nothing is in new/;
  * EDQUOT/ENOSPC from fsync are passed through). Frees t's memory. */
 int maildir_tmp_commit(struct maildir_tmp *t, unsigned long size, stralloc *newpath);
+
+/* ",W=<n>": the message's size with every line ending in CRLF (Dovecot's
+ * "virtual size"; POP3 LIST/STAT and IMAP RFC822.SIZE without reading the
+ * file). Feed the message's bytes in order to a zeroed struct. */
+struct maildir_vsize {
+  unsigned long long bytes;   /* bytes fed */
+  unsigned long long bare;    /* LFs not preceded by CR */
+  char last;                  /* the last byte fed */
+};
+void maildir_vsize_feed(struct maildir_vsize *v, const char *s, size_t n);
+
+/* The W value: bytes + bare LFs; -1 when the message is not empty and
+ * does not end in LF (readers would disagree on its last line; no W). */
+long long maildir_vsize_get(const struct maildir_vsize *v);
+
+/* maildir_tmp_commit with ",S=<size>,W=<vsize>" in the name (",S="
+ * alone when vsize < 0). */
+int maildir_tmp_commit_w(struct maildir_tmp *t, unsigned long size, long long vsize,
+                         stralloc *newpath);
 
 /* Closes and unlinks the tmp file and frees t's memory. Safe to call
  * on a zero-initialised struct, after a failed open or commit, and more

@@ -4,6 +4,7 @@
 #include "../tests/check.h"
 #include "pop3_mbox.h"
 #include "pop3_msg.h"
+#include "maildir.h"
 
 static char out[4096];
 
@@ -51,6 +52,21 @@ int main(void)
   CONV("H: 1\nH: 2\n\nb1\nb2", 1, 5, "H: 1\r\nH: 2\r\n\r\nb1\r\nb2\r\n", 22);
   CONV("only headers\n", 1, 0, "only headers\r\n", 14);
   CONV("nul\0", 0, 0, "nul\r\n", 5);   /* strlen stops at NUL: fine */
+
+  /* ",W=" as deliveries write it (lib/maildir) equals what RETR sends */
+  {
+    static const char *const msgs[] = {
+      "", "a\n", "H: 1\r\nH: 2\n\n.b\r\n..\nc\r\r\n", "\n\n\n", "x\r\n.\r\n", 0
+    };
+    int k;
+    for (k = 0; msgs[k]; ++k) {
+      struct maildir_vsize mv = {0, 0, 0};
+      unsigned long long o;
+      maildir_vsize_feed(&mv, msgs[k], strlen(msgs[k]));
+      conv(msgs[k], 0, 0, 0, &o);
+      CHECK(maildir_vsize_get(&mv) == (long long)o);
+    }
+  }
 
   CHECK(pop3mbox_namefield("123.M1P2.h,S=42:2,S", 19, 'S', &v) == 1 && v == 42);
   CHECK(pop3mbox_namefield("123.M1P2.h,S=42,W=44:2,S", 24, 'W', &v) == 1 && v == 44);

@@ -37,7 +37,9 @@ f=$(onefile "$D/bob/Maildir/new")
 cmp -s "$f" "$tmp/want" || fail "bob: message bytes differ"
 [ "$(stat -c %a "$f")" = 600 ] || fail "bob: mode $(stat -c %a "$f")"
 size=$(stat -c %s "$f")
-case "$f" in *",S=$size") ;; *) fail "bob: name $f lacks ,S=$size" ;; esac
+# ,W= is the size with CRLF line ends (LFs not after a CR count twice)
+w=$((size + $(wc -l < "$f") - $(tr -cd '\r' < "$f" | wc -c)))
+case "$f" in *",S=$size,W=$w") ;; *) fail "bob: name $f lacks ,S=$size,W=$w" ;; esac
 [ "$(count "$D/bob/Maildir/tmp")" = 0 ] || fail "bob: tmp/ not empty"
 
 # 2. alias domain and upper case: delivered as bob@ex.com

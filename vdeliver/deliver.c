@@ -208,18 +208,25 @@ void dlv_ctx_free(struct dlv_ctx *c)
   stralloc_free(&c->prefix);
 }
 
-/* Copies prepend (p, plen) then the message to fd. 0 or -1 errno. */
-static int copy_msg(const struct dlv_ctx *c, int fd, const char *p, size_t plen)
+/* Copies prepend (p, plen) then the message to fd, counting its CRLF
+ * size into v (may be NULL) for ",W=". 0 or -1 errno. */
+static int copy_msg(const struct dlv_ctx *c, int fd, const char *p, size_t plen,
+                    struct maildir_vsize *v)
 {
   char buf[65536];
   off_t off = 0;
   if (plen && dlv_write_all(fd, p, plen) == -1) return -1;
   if (c->prefix.len && dlv_write_all(fd, c->prefix.s, c->prefix.len) == -1) return -1;
+  if (v) {
+    maildir_vsize_feed(v, p, plen);
+    maildir_vsize_feed(v, c->prefix.s, c->prefix.len);
+  }
   for (;;) {
     ssize_t n = pread(c->msg->fd, buf, sizeof buf, off);
     if (n == -1) { if (errno == EINTR) continue; return -1; }
     if (n == 0) break;
     if (dlv_write_all(fd, buf, (size_t)n) == -1) return -1;
+    if (v) maildir_vsize_feed(v, buf, (size_t)n);
     off += n;
   }
   if ((unsigned long)off != c->msg->size) { errno = EIO; return -1; }
@@ -355,6 +362,7 @@ static int deliver_maildir(struct dlv_ctx *c, const struct vdomain *d, const cha
 {
   stralloc md = {0}, sp = {0}, pre = {0};
   struct maildir_tmp t = {0};
+  struct maildir_vsize vs = {0, 0, 0};
   unsigned long size;
   int limited = 0, over = 1, rc;
   size_t l = str_len(dir);
@@ -396,7 +404,8 @@ static int deliver_maildir(struct dlv_ctx *c, const struct vdomain *d, const cha
     goto out;
   }
   if (maildir_tmp_open(&t, md.s) == -1) { rc = syserr(r, "maildir-open", md.s); goto out; }
-  if (copy_msg(c, t.fd, pre.s, pre.len) == -1 || maildir_tmp_commit(&t, size, 0) == -1) {
+  if (copy_msg(c, t.fd, pre.s, pre.len, &vs) == -1
+      || maildir_tmp_commit_w(&t, size, maildir_vsize_get(&vs), 0) == -1) {
     int e = errno;
     maildir_tmp_abort(&t);
     errno = e;
@@ -468,7 +477,7 @@ static int run_sh(const struct dlv_ctx *c, const char *cmd, const char *dir,
     if (wpid == 0) {
       signal(SIGPIPE, SIG_DFL);
       close(out[0]);
-      _exit(copy_msg(c, in[1], pre, plen) == -1 ? 1 : 0);
+      _exit(copy_msg(c, in[1], pre, plen, 0) == -1 ? 1 : 0);
     }
     close(in[1]);
   }
