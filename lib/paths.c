@@ -1,11 +1,11 @@
-/* lib/paths.c — QMAILDIR / VPOPMAILDIR resolution and mail-store ids.
+/* lib/paths.c — QMAILDIR / VPOPMAILDIR resolution (the mail-store ids
+ * are in paths_ids.c, so programs that never need them, such as the
+ * statically linked qmail-pop3d, do not pull in glibc's NSS).
  *
  * SECURITY: a setuid or setgid program (AT_SECURE) never reads the path
  * variables from its environment, so a caller cannot point vchkpw or
  * qmail-queue at a tree of its own making. */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
 #include <unistd.h>
@@ -66,24 +66,4 @@ int paths_qmail(stralloc *out, const char *rel)
 int paths_vpopmail(stralloc *out, const char *rel)
 {
   return paths_join(out, paths_vpopmaildir(), rel);
-}
-
-int paths_mailstore_ids(uid_t *uid, gid_t *gid)
-{
-  struct passwd *pw;
-  struct group *gr;
-  if (paths_sandboxed()) {
-    *uid = getuid();
-    *gid = getgid();
-    return 1;
-  }
-  errno = 0;
-  pw = getpwnam(CONF_MAILSTORE_USER);
-  if (!pw) { if (!errno) errno = ENOENT; return 0; }
-  errno = 0;
-  gr = getgrnam(CONF_MAILSTORE_GROUP);
-  if (!gr) { if (!errno) errno = ENOENT; return 0; }
-  *uid = pw->pw_uid;
-  *gid = gr->gr_gid;
-  return 1;
 }
