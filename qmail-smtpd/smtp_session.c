@@ -696,6 +696,20 @@ static void setenv_or_die(struct smtpd *s, const char *name, const char *value)
   if (setenv(name, value, 1) == -1) nomem(s);
 }
 
+/* Forgets an authentication (STARTTLS starts the session afresh, RFC
+ * 3207 4.2): the variables set for the queue program go too. */
+static void auth_reset(struct smtpd *s)
+{
+  s->authed = 0;
+  s->authmech = 0;
+  s->authuser.len = 0;
+  unsetenv("SMTPAUTHUSER");
+  unsetenv("SMTP_AUTH_USER");
+  unsetenv("SMTPAUTHMETHOD");
+  if (s->c->remoteinfo) setenv_or_die(s, "TCPREMOTEINFO", s->c->remoteinfo);
+  else unsetenv("TCPREMOTEINFO");
+}
+
 /* Runs the checkpassword program on the finished exchange. */
 static void auth_check(struct smtpd *s)
 {
@@ -828,7 +842,7 @@ static void do_starttls(struct smtpd *s, const char *arg, size_t len)
   s->outfd = 1;
   txreset(s);
   s->esmtp = 0;
-  s->authed = 0;
+  auth_reset(s);
   if (!stralloc_copys(&s->helo, s->c->remotehost) || !sa_cstr(&s->helo)) nomem(s);
   s->badhelo = 0;
 }

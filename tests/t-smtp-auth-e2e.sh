@@ -9,7 +9,10 @@
 # delay for a wrong password, 421 and close at the third failure,
 # 127.0.0.9 gets no AUTH offer and 538 (the per-network rule),
 # FORCEAUTHMAILFROM (own address and alias domain pass, others 503),
-# and one vchkpw auth-fail log line per failure.
+# and one vchkpw auth-fail log line per failure. Then through qvtls:
+# STARTTLS (587: no AUTH offer and 538 before it, swaks --tls with PLAIN,
+# LOGIN, CRAM-MD5 after it, Received ESMTPSA; an AUTH made before
+# STARTTLS is forgotten) and implicit TLS (465: swaks --tls-on-connect).
 : "${QV_BUILD:?}" "${QV_SRC:?}"
 tmp=$(mktemp -d) || exit 111
 chmod 755 "$tmp"
@@ -60,12 +63,16 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 # start [VAR=value...]: the submission service on a kernel-chosen port
+# ($rules: the tcprules file; $tls: a qvtls command in front of
+# qmail-smtpd, which then takes the -u/-g ids instead of the launcher)
+rules="$V/etc/tcp.submission.cdb" tls=
 start() {
   tries=0 port=
   while [ $tries -lt 5 ] && [ -z "$port" ]; do
     tries=$((tries + 1))
-    env SMTPAUTH='!+cram' QMAILQUEUE="$tmp/qq" "$@" "$Q/bin/qvtcpserver" -1 -x "$V/etc/tcp.submission.cdb" $ugid \
-      127.0.0.1 0 "$Q/bin/qmail-smtpd" "$V/bin/vchkpw" /bin/true > "$tmp/port" 2> "$tmp/log.smtpd" &
+    if [ -n "$tls" ]; then chain="$tls $ugid"; lu=; else chain=; lu=$ugid; fi
+    env SMTPAUTH='!+cram' QMAILQUEUE="$tmp/qq" "$@" "$Q/bin/qvtcpserver" -1 -x "$rules" $lu \
+      127.0.0.1 0 $chain "$Q/bin/qmail-smtpd" "$V/bin/vchkpw" /bin/true > "$tmp/port" 2> "$tmp/log.smtpd" &
     spid=$!
     i=0
     while [ $i -lt 50 ] && [ ! -s "$tmp/port" ] && kill -0 $spid 2>/dev/null; do
@@ -173,5 +180,79 @@ expect "<-  250 2.0.0 ok " "$out" "alias-domain sender"
 out=$(sw --from bob@example.test --to x@remote.example $au)
 expect "<-  250 2.0.0 ok " "$out" "own sender"
 ok "own address and alias domain pass, others 503"
+stop
+
+# TLS through qvtls: STARTTLS (587) and implicit TLS (465), no plaintext
+# AUTH from anywhere (the rules file sets no FORCETLS)
+L=tls
+if [ ! -x "$Q/bin/qvtls" ]; then
+  echo "ok   $L: skipped (no qvtls)"
+  exit 0
+fi
+command -v openssl > /dev/null || fail "openssl not installed"
+mkdir -p "$tmp/tls/default"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
+  -keyout "$tmp/tls/default/privkey.pem" -out "$tmp/tls/default/fullchain.pem" 2>/dev/null || fail "openssl req"
+chmod 600 "$tmp/tls/default/privkey.pem"
+if [ "$(id -u)" = 0 ]; then
+  tlsuser=$(sed -n 4p "$QV_SRC/conf-users")
+  id "$tlsuser" > /dev/null 2>&1 || fail "user $tlsuser missing (make setup creates it)"
+  chown "$tlsuser" "$tmp/tls/default/privkey.pem"
+fi
+printf '%s\n' ':allow' > "$V/etc/tcp.tls"
+timeout 10 tcprules "$V/etc/tcp.tls.cdb" "$V/etc/tcp.tls.tmp" < "$V/etc/tcp.tls" || fail tcprules
+rules="$V/etc/tcp.tls.cdb"
+tls="$Q/bin/qvtls -d $tmp/tls"
+start
+r=$(timeout 60 python3 -c '
+import smtplib, ssl, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=30)
+s.ehlo("c.test")
+before = "auth" in s.esmtp_features
+a = s.docmd("AUTH", "PLAIN AGJvYkBleGFtcGxlLnRlc3QAc2VjcmV0")[0]
+s.starttls(context=ssl._create_unverified_context())
+s.ehlo("c.test")
+print(before, a, s.esmtp_features.get("auth"), s.docmd("AUTH", "PLAIN AGJvYkBleGFtcGxlLnRlc3QAc2VjcmV0")[0])
+' "$port") || fail "python STARTTLS: $r"
+[ "$r" = "False 538  LOGIN PLAIN CRAM-MD5 235" ] || fail "STARTTLS then AUTH: $r"
+ok "587: no AUTH and 538 before STARTTLS, AUTH offered and 235 after"
+for mech in PLAIN LOGIN CRAM-MD5; do
+  rm -f "$tmp"/out/*
+  out=$(sw --tls --from bob@example.test --to x@remote.example --auth $mech --auth-user bob@example.test \
+    --auth-password secret)
+  expect "<~  235 2.0.0 ok, go ahead (#2.0.0)" "$out" "STARTTLS $mech"
+  expect "<~  250 2.0.0 ok " "$out" "STARTTLS $mech DATA"
+  sed -n 2p "$tmp/out/msg0" | grep -q ' with ESMTPSA (TLS_[A-Z0-9_]* encrypted, authenticated); ' ||
+    fail "STARTTLS $mech: Received: $(head -n 2 "$tmp/out/msg0")"
+done
+ok "587 --tls: PLAIN, LOGIN, CRAM-MD5; Received ESMTPSA"
+stop
+# STARTTLS forgets an AUTH made before it (RFC 3207 4.2)
+start FORCETLS=0
+r=$(timeout 60 python3 -c '
+import smtplib, ssl, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=30)
+s.ehlo("c.test")
+a = s.docmd("AUTH", "PLAIN AGJvYkBleGFtcGxlLnRlc3QAc2VjcmV0")[0]
+s.starttls(context=ssl._create_unverified_context())
+s.ehlo("c.test")
+print(a, s.docmd("MAIL", "FROM:<bob@example.test>")[0])
+' "$port") || fail "python AUTH then STARTTLS: $r"
+[ "$r" = "235 530" ] || fail "AUTH, STARTTLS, MAIL: $r"
+ok "AUTH before STARTTLS is forgotten: 530 after it"
+stop
+tls="$Q/bin/qvtls -i -d $tmp/tls"
+start
+for mech in PLAIN LOGIN CRAM-MD5; do
+  rm -f "$tmp"/out/*
+  out=$(sw --tls-on-connect --from bob@example.test --to x@remote.example --auth $mech --auth-user bob@example.test \
+    --auth-password secret)
+  expect "<~  250-AUTH LOGIN PLAIN CRAM-MD5" "$out" "implicit TLS $mech EHLO"
+  expect "<~  235 2.0.0 ok, go ahead (#2.0.0)" "$out" "implicit TLS $mech"
+  expect "<~  250 2.0.0 ok " "$out" "implicit TLS $mech DATA"
+  head -n 2 "$tmp/out/msg0" | tr '\n' ' ' | grep -q '(bob@example.test@127.0.0.1) .* with ESMTPSA (' ||
+    fail "implicit TLS $mech: Received: $(head -n 2 "$tmp/out/msg0")"
+done
+ok "465 --tls-on-connect: PLAIN, LOGIN, CRAM-MD5; Received ESMTPSA"
 stop
 exit 0
