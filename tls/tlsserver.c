@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -121,6 +123,12 @@ struct tlss *tlss_new(const struct tlsconf *c, int fd, const char **why)
   t->ssl = SSL_new(ctx);
   if (!t->ssl || SSL_set_fd(t->ssl, fd) != 1) return fail(t, why, sslreason());
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  /* whole records go out at once: without this the tail segment of each
+   * record waits for the client's delayed ACK (Nagle), ~10x slower */
+  {
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
   return t;
 }
 
