@@ -11,7 +11,10 @@
  * names and contents anyone with IMAP access to it may choose. Names
  * come from readdir (no '/'), are used only relative to new/ and cur/,
  * and are parsed only for ",S=", ",W=" and the info part, with overflow
- * checks. */
+ * checks. The mail-store id is shared by every user of a vpopmail site,
+ * so a symbolic link in a Maildir could point at another user's mail:
+ * the scan lists regular files only (lstat) and messages are opened
+ * with O_NOFOLLOW. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -89,7 +92,7 @@ static int scan_dir(struct pop3mbox *mb, const char *dir, size_t *cap)
     if (!stralloc_cats(&mb->names, dir) || !stralloc_append(&mb->names, "/")
         || !stralloc_catb(&mb->names, e->d_name, nlen)
         || !stralloc_append(&mb->names, "")) goto fail;
-    if (stat(mb->names.s + off, &st) == -1) {
+    if (lstat(mb->names.s + off, &st) == -1) {
       mb->names.len = off;
       if (errno == ENOENT) continue;   /* moved or deleted meanwhile */
       goto fail;
@@ -188,7 +191,7 @@ void pop3mbox_cleantmp(time_t now)
     if (e->d_name[0] == '.') continue;
     if (!stralloc_copys(&p, "tmp/") || !stralloc_cats(&p, e->d_name) || !sa_cstr(&p))
       break;
-    if (stat(p.s, &st) == 0 && S_ISREG(st.st_mode) && now > st.st_atime
+    if (lstat(p.s, &st) == 0 && S_ISREG(st.st_mode) && now > st.st_atime
         && now - st.st_atime > TMP_MAXAGE)
       unlink(p.s);
   }

@@ -382,10 +382,11 @@ static void do_quit(struct sess *s, long i, const char *arg, size_t len)
   }
   a[fmt_ulong(a, s->mb->n)] = 0;
   b[fmt_ulong(b, ndel)] = 0;
-  log_event("info", "quit", "user", getenv("USER"), "messages", a, "deleted", b,
-            (char *)0);
+  log_event("info", "quit", "ip", getenv("TCPREMOTEIP"), "user", getenv("USER"),
+            "messages", a, "deleted", b, (char *)0);
   if (failed) {
-    log_event("warn", "unlink-failed", "user", getenv("USER"), (char *)0);
+    log_event("warn", "unlink-failed", "ip", getenv("TCPREMOTEIP"), "user", getenv("USER"),
+              (char *)0);
     puts_(s, REPLY_NOUNLINK);
   } else
     puts_(s, REPLY_OK);

@@ -347,6 +347,24 @@ expect(p.cmd(b'RETR 5'), b'-ERR [SYS/TEMP] unable to open that message', 'unread
 expect(p.cmd(b'NOOP'), b'+OK ', 'session goes on')
 p.cmd(b'QUIT'); p.close()
 
+# a symbolic link is not a message (the mail-store id is shared by all users)
+home, md = maildir('symlink', base)
+open(tmp + '/other', 'wb').write(b'Subject: someone else\n\nsecret\n')
+os.symlink(tmp + '/other', md + '/cur/1005.M1P1.h:2,S')
+own(home)
+p = Pop(home); p.line()
+expect(p.cmd(b'STAT'), b'+OK 5 %d' % total, 'symlink not listed')
+p.cmd(b'QUIT'); p.close()
+# QUIT cannot unlink: temporary -ERR, the message stays
+home, md = maildir('nounlink', base)
+p = Pop(home); p.line()
+expect(p.cmd(b'DELE 2'), b'+OK ', 'DELE 2')
+os.chmod(md + '/cur', 0o550)
+expect(p.cmd(b'QUIT'), b'-ERR [SYS/TEMP] unable to unlink all deleted messages', 'unlink fails')
+p.close()
+os.chmod(md + '/cur', 0o750)
+expect('1001.M1P1.h,S=%d:2,S' % len(M2) in ls(md)[1], True, 'message kept')
+
 # --- bad commands end the session --------------------------------------------
 case = 'bad commands'
 home, md = maildir('bad', base)
