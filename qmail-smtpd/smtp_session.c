@@ -896,6 +896,16 @@ static void dispatch(struct smtpd *s, const char *line, size_t len)
   v->fn(s, cmd.arg, cmd.arglen);
 }
 
+/* 1 when the line just read is over smtplinemax and is not AUTH (the
+ * reader's own limit is raised for AUTH lines only). */
+static int longline(struct smtpd *s)
+{
+  struct smtpcmd cmd;
+  if (s->line.count <= s->c->linemax) return 0;
+  smtpcmd_split(s->line.line.s, s->line.line.len, &cmd);
+  return !smtpcmd_is(cmd.verb, cmd.verblen, "auth");
+}
+
 int smtpd_run(const struct smtpd_config *c, int infd, int outfd)
 {
   static struct smtpd s;
@@ -903,7 +913,9 @@ int smtpd_run(const struct smtpd_config *c, int infd, int outfd)
   s.infd = infd;
   s.outfd = outfd;
   s.state = ST_INIT;
-  smtpline_init(&s.line, c->linemax);
+  /* RFC 4954 4: an AUTH line with its initial response may be 12288
+   * bytes; every other command keeps the smtplinemax limit (longline) */
+  smtpline_init(&s.line, c->auth.mechs && c->linemax < SASL_LINEMAX + 2 ? SASL_LINEMAX + 2 : c->linemax);
   smtpline_init(&s.authline, SASL_LINEMAX + 2);
   /* qmail: the HELO host is the remote host until HELO/EHLO */
   if (!stralloc_copys(&s.helo, c->remotehost) || !sa_cstr(&s.helo)) nomem(&s);
@@ -918,6 +930,7 @@ int smtpd_run(const struct smtpd_config *c, int infd, int outfd)
     s.inpos += used;
     if (r < 0) nomem(&s);
     if (r == SMTPLINE_TOOLONG) error(&s, R_TOOLONG);
+    else if (r == SMTPLINE_DONE && longline(&s)) error(&s, R_TOOLONG);
     else if (r == SMTPLINE_DONE) dispatch(&s, s.line.line.s, s.line.line.len);
   }
 }

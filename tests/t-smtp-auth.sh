@@ -151,6 +151,13 @@ long=$(head -c 3000 /dev/zero | tr '\0' 'A')
 printf 'EHLO c\r\nAUTH PLAIN\r\n%s\r\nNOOP\r\n' "$long" | smtp SMTPAUTH= FORCETLS=0 | tail -n 2 > "$T/r"
 check long-sasl-line '501 5.5.4 malformed auth input (#5.5.4)\r\n250 2.0.0 ok\r\n' "$T/r"
 
+# the AUTH line itself may be long (an initial response of 2.7 KB); other
+# commands keep the 512-byte limit
+longir=$( (head -c 2000 /dev/zero | tr '\0' 'x'; printf '\0bob@example.test\0secret') | base64 -w0)
+longnoop="NOOP $(head -c 600 /dev/zero | tr '\0' 'y')"
+printf 'EHLO c\r\nAUTH PLAIN %s\r\n%s\r\nNOOP\r\n' "$longir" "$longnoop" | smtp SMTPAUTH= FORCETLS=0 | tail -n 3 > "$T/r"
+check long-auth-line '235 2.0.0 ok, go ahead (#2.0.0)\r\n500 5.5.2 line too long (#5.5.2)\r\n250 2.0.0 ok\r\n' "$T/r"
+
 # --- CRAM-MD5: the challenge and what checkpassword gets
 printf 'EHLO c\r\nAUTH CRAM-MD5\r\n%s\r\n' "$(printf 'bob 0123456789abcdef0123456789abcdef' | base64)" |
   smtp SMTPAUTH=cram FORCETLS=0 > "$T/r"
