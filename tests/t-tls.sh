@@ -5,7 +5,9 @@
 # 1.0 and 1.1 refused by default (the client allows them, so the refusal
 # is the server's); client renegotiation refused; SSL_* reach the
 # program; a replaced certificate is served on the next connection;
-# tlsminversion is honoured; one log line per failed handshake. Run as
+# tlsminversion is honoured; a client certificate that verifies against
+# control/clientca.pem becomes SSL_CLIENT_S_DN (an unverified one is
+# ignored); one log line per failed handshake. Run as
 # root: the program runs as qmaild and cannot open the key files, the
 # helper runs as qvtls and can. Then STARTTLS through qmail-smtpd (when
 # it offers it): EHLO lists STARTTLS, the Received line says ESMTPS,
@@ -93,6 +95,8 @@ ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 ctx.check_hostname = False
 ctx.verify_mode = ssl.CERT_NONE
 s = socket.create_connection(('127.0.0.1', port), timeout=10)
+if len(sys.argv) > 3:
+    ctx.load_cert_chain(sys.argv[3])
 t = ctx.wrap_socket(s, server_hostname=(sni or None))
 f = t.makefile('rb')
 cert = t.getpeercert(binary_form=True)
@@ -178,6 +182,30 @@ if [ -n "$root" ]; then
 else
   echo "not root: privilege checks skipped"
 fi
+
+L=clientcert
+# a client certificate is asked for once control/clientca.pem exists;
+# the subject of one that verifies becomes SSL_CLIENT_S_DN
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Test CA" \
+  -keyout "$tmp/ca.key" -out "$tmp/ca.pem" 2>/dev/null || fail "CA"
+openssl req -newkey rsa:2048 -nodes -subj "/O=Example/CN=client.test" \
+  -keyout "$tmp/client.key" -out "$tmp/client.csr" 2>/dev/null || fail "client csr"
+openssl x509 -req -in "$tmp/client.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" \
+  -CAcreateserial -days 2 -out "$tmp/client.crt" 2>/dev/null || fail "client cert"
+cat "$tmp/client.key" "$tmp/client.crt" > "$tmp/client.pem"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=stranger.test" \
+  -keyout "$tmp/stranger.key" -out "$tmp/stranger.crt" 2>/dev/null || fail "stranger cert"
+cat "$tmp/stranger.key" "$tmp/stranger.crt" > "$tmp/stranger.pem"
+cp "$tmp/ca.pem" "$QMAILDIR/control/clientca.pem"
+chmod 644 "$QMAILDIR/control/clientca.pem"
+out=$(client "$P1" "" "$tmp/client.pem")
+echo "$out" | grep -q "dn=CN=client.test,O=Example " || fail "SSL_CLIENT_S_DN: $out"
+out=$(client "$P1" "" "$tmp/stranger.pem")
+echo "$out" | grep -q "^got ping" || fail "an unverified client certificate was refused: $out"
+echo "$out" | grep -q "dn= " || fail "an unverified subject was exported: $out"
+out=$(client "$P1" "")
+echo "$out" | grep -q "dn= " || fail "no client certificate: $out"
+rm -f "$QMAILDIR/control/clientca.pem"
 
 L=minversion
 echo TLSv1.3 > "$QMAILDIR/control/tlsminversion"
