@@ -84,5 +84,18 @@ grep -q '192\.0\.2\.5[01]' "$tmp/ips" && fail "a successful login matched"
 # the filter must not match qmail-smtpd's own lines, and no line holds a password
 grep -q 'secret\|wrong' "$tmp/log" && grep 'secret\|wrong' "$tmp/log" | grep -v 'reason=wrong-password' | grep -q . &&
   fail "a password is in the log"
+# the jail loads with the filter in a copy of Debian's configuration
+if command -v fail2ban-client > /dev/null && [ -d /etc/fail2ban ]; then
+  cfg="$tmp/f2b"
+  mkdir -p "$cfg"
+  cp -r /etc/fail2ban/. "$cfg/"
+  rm -f "$cfg"/jail.d/*
+  cp "$filter" "$cfg/filter.d/"
+  cp "$QV_SRC/control/fail2ban/jail.d/qvmail.conf" "$cfg/jail.d/"
+  printf '[qvmail]\nlogpath = %s\n' "$tmp/log" > "$cfg/jail.d/zz-test.local"
+  timeout 30 fail2ban-client -c "$cfg" -t > "$tmp/jailtest" 2>&1 || fail "fail2ban-client -t: $(tail -n 3 "$tmp/jailtest")"
+  timeout 30 fail2ban-client -c "$cfg" -d 2>/dev/null | grep -q "'add', 'qvmail'" || fail "jail qvmail not enabled"
+  echo "ok   jail.d/qvmail.conf loads (fail2ban-client -t)"
+fi
 echo "ok   fail2ban-regex: $matched matches for $want failures (smtp${haspop:+, pop3}), addresses $(tr '\n' ' ' < "$tmp/ips")"
 exit 0
