@@ -59,7 +59,7 @@ static const char R_TOOLONG[] = "-ERR line too long\r\n";
 static const char R_BADBYTE[] = "-ERR syntax error (NUL byte)\r\n";
 static const char R_TOOMANYBAD[] = "-ERR too many bad commands\r\n";
 static const char R_CAPA_HEAD[] = "+OK Capability list follows\r\n"
-  "TOP\r\nUIDL\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\n";
+  "TOP\r\nUIDL\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\nEXPIRE NEVER\r\n";
 static const char R_CAPA_PLAIN[] = "USER\r\nSASL PLAIN LOGIN\r\n";
 static const char R_CAPA_STLS[] = "STLS\r\n";
 static const char R_END[] = ".\r\n";
