@@ -49,8 +49,13 @@ int main(int argc, char **argv)
     reply("-ERR this user has no $HOME/Maildir\r\n");
     return 0;
   }
-  if (ctl_readint(&timeout, "timeoutpop3d", TIMEOUT_DEFAULT) == -1 || !timeout)
-    timeout = TIMEOUT_DEFAULT;
+  if (ctl_readint(&timeout, "timeoutpop3d", TIMEOUT_DEFAULT) == -1) {
+    /* a control file that exists but cannot be read is never the default */
+    log_event("warn", "control-unreadable", "file", "timeoutpop3d", (char *)0);
+    reply("-ERR [SYS/TEMP] unable to read controls\r\n");
+    return 111;
+  }
+  if (!timeout) timeout = TIMEOUT_DEFAULT;
   if (timeout > 86400) timeout = 86400;
   pop3mbox_cleantmp(time(0));
   if (pop3mbox_scan(&mb) == -1) {

@@ -264,6 +264,12 @@ if time.time() - t0 > 5: fail('timeout took %.1f s' % (time.time() - t0))
 expect(len(ls(md)[0]) + len(ls(md)[1]), 5, 'timeout deleted nothing')
 os.unlink(tmp + '/q/control/timeoutpop3d')
 p.p.stdin.close()
+# an unusable control file is a temporary failure, not the default
+open(tmp + '/q/control/timeoutpop3d', 'w').write('soon\n'); os.chmod(tmp + '/q/control/timeoutpop3d', 0o644)
+p = Pop(home)
+expect(p.line(), b'-ERR [SYS/TEMP] unable to read controls', 'bad timeoutpop3d')
+expect(p.close()[0], 111, 'exit 111')
+os.unlink(tmp + '/q/control/timeoutpop3d')
 
 # --- two sessions on one mailbox --------------------------------------------
 case = 'concurrent'
