@@ -207,6 +207,14 @@ out=$(client "$P1" "")
 echo "$out" | grep -q "dn= " || fail "no client certificate: $out"
 rm -f "$QMAILDIR/control/clientca.pem"
 
+L=worldreadable
+chmod 644 "$TLS/other.example.test/privkey.pem"
+out=$(client "$P1" other.example.test)
+echo "$out" | grep -q "subject=CN = default.test\|subject=CN = replaced.test" || fail "a world-readable key was served: $out"
+grep -qF 'tls-cert name=other.example.test reason=privkey.pem\x20readable' "$tmp/log.implicit" ||
+  fail "no log line for a world-readable key"
+chmod 600 "$TLS/other.example.test/privkey.pem"
+
 L=minversion
 echo TLSv1.3 > "$QMAILDIR/control/tlsminversion"
 out=$(timeout 10 openssl s_client -connect 127.0.0.1:$P1 -tls1_2 </dev/null 2>&1)
@@ -370,6 +378,71 @@ P2=$(cat "$tmp/port.tcpserver")
 out=$(client "$P2" mail.example.test)
 echo "$out" | grep -q "subject=CN = mail.example.test" || fail "under tcpserver: $out"
 echo "$out" | grep -q "^got ping" || fail "relay under tcpserver: $out"
+tcpserver -1 -R -H 127.0.0.1 0 "$B/qvtls" -d "$TLS" $ugid env QMAILQUEUE="$tmp/queue.sh" "$B/qmail-smtpd" \
+  > "$tmp/port.tcpserver2" 2> "$tmp/log.tcpserver2" &
+pids="$pids $!"
+i=0
+while [ ! -s "$tmp/port.tcpserver2" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+P3=$(cat "$tmp/port.tcpserver2")
+[ -n "$P3" ] || fail "tcpserver (STARTTLS) did not start"
+out=$(smtp starttls "$P3") || fail "STARTTLS under tcpserver: $out"
+
+if [ -x "$B/qmail-popup" ]; then
+  L=pop3
+  # qmail-popup behind qvtls: STLS on one port, POP3S on the other
+  serve pop3 "$B/qvtls" -d "$TLS" $ugid "$B/qmail-popup" localhost /bin/false /bin/true
+  PP=$port
+  serve pop3s "$B/qvtls" -i -d "$TLS" $ugid "$B/qmail-popup" localhost /bin/false /bin/true
+  PPS=$port
+  out=$(timeout 20 python3 - "$PP" "$PPS" <<'EOT'
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+def capa(f, s):
+    s.sendall(b'CAPA\r\n')
+    assert f.readline().startswith(b'+OK')
+    out = []
+    while True:
+        l = f.readline()
+        assert l, 'eof in CAPA'
+        if l == b'.\r\n':
+            return out
+        out.append(l.strip())
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)
+f = s.makefile('rb')
+assert f.readline().startswith(b'+OK')
+assert b'STLS' in capa(f, s)
+s.sendall(b'STLS\r\n')
+assert f.readline().startswith(b'+OK')
+t = ctx.wrap_socket(s, server_hostname='mail.example.test')
+c = capa(t.makefile('rb'), t)
+assert b'STLS' not in c, c
+print('stls ok')
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)
+f = s.makefile('rb')
+assert f.readline().startswith(b'+OK')
+s.sendall(b'STLS\r\nUSER injected\r\n')
+r = f.readline()
+assert r.startswith(b'+OK'), r
+try:
+    t = ctx.wrap_socket(s, server_hostname='mail.example.test')
+    g = t.makefile('rb')
+    c = capa(g, t)
+    assert b'STLS' not in c, c
+    print('stls ok (pipelined USER dropped)')
+except (ssl.SSLError, OSError):
+    print('stls: handshake failed on the injected bytes')
+s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[2])), timeout=10),
+                    server_hostname='mail.example.test')
+f = s.makefile('rb')
+assert f.readline().startswith(b'+OK')
+assert b'STLS' not in capa(f, s)
+print('pop3s ok')
+EOT
+  ) || fail "POP3 STLS / POP3S: $out"
+  echo "$out"
+fi
 
 echo "t-tls: ok"
 exit 0

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -49,8 +50,14 @@ static const char *sslreason(void)
  * such certificate, -1 present but unusable (logged). */
 static int loadcert(struct tlss *t, const char *name)
 {
+  struct stat st;
   if (!tlsconf_paths(&t->chain, &t->key, t->c->certdir.s, name)) return -1;
   if (access(t->chain.s, F_OK) == -1 && errno == ENOENT) return 0;
+  /* a key anyone may read is no secret: refuse it rather than serve it */
+  if (stat(t->key.s, &st) == 0 && (st.st_mode & S_IROTH)) {
+    log_event("warn", "tls-cert", "name", name, "reason", "privkey.pem readable by others", (char *)0);
+    return -1;
+  }
   ERR_clear_error();
   if (SSL_use_certificate_chain_file(t->ssl, t->chain.s) != 1
       || SSL_use_PrivateKey_file(t->ssl, t->key.s, SSL_FILETYPE_PEM) != 1
