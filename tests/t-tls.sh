@@ -168,6 +168,9 @@ echo "$out" | grep -q "subject=CN = replaced.test" || fail "replaced certificate
 
 L=privilege
 if [ -n "$root" ]; then
+  # started as root without -u, qvtls refuses to run the program as root
+  TCPREMOTEIP=127.0.0.1 "$B/qvtls" -i -d "$TLS" "$tmp/prog.sh" < /dev/null > "$tmp/out.root" 2>&1
+  [ $? = 111 ] && grep -q chain-is-root "$tmp/out.root" || fail "ran the program as root: $(cat "$tmp/out.root")"
   out=$(client "$P1" "")
   echo "$out" | grep -q "uid=$(id -u "$protouser") " || fail "program not run as $protouser: $out"
   echo "$out" | grep -q "helper=$(id -u "$tlsuser") " || fail "helper not run as $tlsuser: $out"

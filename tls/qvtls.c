@@ -190,6 +190,8 @@ int main(int argc, char **argv)
   }
   if (!have_gid) gid = getegid();
   if (!have_uid) uid = geteuid();
+  /* no protocol parser runs as root: -u is required when started as root */
+  if (uid == 0) { errno = EPERM; die("chain-is-root", "use -u and -g"); }
 
   if (!implicit) {
     if (!tlsconf_paths(&path, &key, c.certdir.s, "default")) die("out-of-memory", "paths");
