@@ -231,8 +231,9 @@ int smtpauth_xtext(stralloc *out, const char *s, size_t len)
   return sa_cstr(out);
 }
 
-/* Splits (s, len) at the last '@' (a login: vpopmail's first '@', then
- * '%'; see lib/vaddr.h). Lower-cases into local and domain. */
+/* Splits an address at its last '@', or a login as vpopmail does (the
+ * first '@', else the first '%'; a login with neither is in defdom).
+ * Lower-cases into local and domain. */
 static int split(const char *s, size_t len, int login, stralloc *local,
                  stralloc *domain, const char *defdom)
 {
