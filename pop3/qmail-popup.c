@@ -3,17 +3,27 @@
  *   qmail-popup hostname checkpassword subprogram...
  * e.g. qmail-popup mail.example.org /home/vpopmail/bin/vchkpw
  *      qmail-pop3d Maildir
- * Loads the control files, refuses root, finds the checkpassword
- * program and serves the client on fds 0/1 (popup_session.c).
+ * Drops root if started as root, loads the control files, finds the
+ * checkpassword program and serves the client on fds 0/1
+ * (popup_session.c).
  *
- * SECURITY: started by tcpserver or qvtcpserver already as an
- * unprivileged id (-u/-g); it never gains privilege and refuses to run
- * as root, so no network byte is parsed with root's rights. Only the
- * checkpassword program (setuid vchkpw) ever sees a password hash. */
+ * SECURITY: normally started by tcpserver or qvtcpserver already as an
+ * unprivileged id (-u/-g). A vpopmail site's old run script starts it
+ * as root (vchkpw used to need that); then, before anything else, it
+ * becomes the conf-users parser user and nofiles group (read from
+ * /etc/passwd and /etc/group: the program is static, so no NSS), drops
+ * supplementary groups and checks root cannot be regained; if that
+ * fails it refuses to run. So no network byte is ever parsed with
+ * root's rights. Only the checkpassword program (setuid vchkpw) ever
+ * sees a password hash. */
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "conf.h"
 #include "log.h"
 #include "popup_session.h"
 #include "sa.h"
@@ -21,6 +31,36 @@
 static int say(const char *s)
 {
   return (int)write(1, s, strlen(s));
+}
+
+/* Run as root: become CONF_PARSER_USER / CONF_NOFILES_GROUP for good.
+ * 1 done; 0 when the user or group is missing or a step failed. */
+static int drop_root(void)
+{
+  FILE *f;
+  struct passwd *pw;
+  struct group *gr;
+  uid_t uid = 0, ru, eu, su;
+  gid_t gid = 0, rg, eg, sg;
+  int have_uid = 0, have_gid = 0;
+
+  if ((f = fopen("/etc/passwd", "re"))) {
+    while ((pw = fgetpwent(f)))
+      if (!strcmp(pw->pw_name, CONF_PARSER_USER)) { uid = pw->pw_uid; have_uid = 1; break; }
+    fclose(f);
+  }
+  if ((f = fopen("/etc/group", "re"))) {
+    while ((gr = fgetgrent(f)))
+      if (!strcmp(gr->gr_name, CONF_NOFILES_GROUP)) { gid = gr->gr_gid; have_gid = 1; break; }
+    fclose(f);
+  }
+  if (!have_uid || !have_gid || uid == 0 || gid == 0) { errno = ENOENT; return 0; }
+  if (setgroups(1, &gid) == -1) return 0;
+  if (setresgid(gid, gid, gid) == -1 || setresuid(uid, uid, uid) == -1) return 0;
+  if (getresuid(&ru, &eu, &su) == -1 || ru != uid || eu != uid || su != uid) return 0;
+  if (getresgid(&rg, &eg, &sg) == -1 || rg != gid || eg != gid || sg != gid) return 0;
+  if (setuid(0) != -1 || seteuid(0) != -1) { errno = EPERM; return 0; }
+  return 1;
 }
 
 /* A checkpassword name without a '/' is looked up in $PATH, as qmail's
@@ -57,8 +97,9 @@ int main(int argc, char **argv)
     say("-ERR usage: popup hostname subprogram\r\n");
     return 1;
   }
-  if (getuid() == 0 || geteuid() == 0) {
-    log_event("fatal", "running-as-root", (char *)0);
+  if ((getuid() == 0 || geteuid() == 0) && !drop_root()) {
+    log_event("fatal", "running-as-root", "msg", "cannot become " CONF_PARSER_USER ":" CONF_NOFILES_GROUP,
+              "error", strerror(errno), (char *)0);
     say("-ERR [SYS/PERM] refusing to run as root\r\n");
     return 111;
   }
