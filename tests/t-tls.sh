@@ -7,7 +7,9 @@
 # program; a replaced certificate is served on the next connection;
 # tlsminversion is honoured; a client certificate that verifies against
 # control/clientca.pem becomes SSL_CLIENT_S_DN (an unverified one is
-# ignored); one log line per failed handshake. Run as
+# ignored); a world-readable key is refused; 300 KB each way with a
+# client half-close; without a default certificate no QVTLSCTL; one log
+# line per failed handshake. Run as
 # root: the program runs as qmaild and cannot open the key files, the
 # helper runs as qvtls and can. Then STARTTLS through qmail-smtpd (when
 # it offers it): EHLO lists STARTTLS, the Received line says ESMTPS,
@@ -133,6 +135,59 @@ echo "$out" | grep -q "proto=TLSv1.3 cipher=TLS_" || fail "SSL_PROTOCOL/SSL_CIPH
 echo "$out" | grep -q "ctl=none" || fail "QVTLSCTL set in implicit mode: $out"
 echo "$out" | grep -q "^got ping" || fail "relay: $out"
 echo "$out" | grep -q "^eof" || fail "no EOF after the program ended: $out"
+
+L=halfclose
+# the client sends 300 KB and half-closes (TCP FIN): the program sees EOF
+# and still gets its answer through; then the other way, 300 KB to it
+cat > "$tmp/wc.sh" <<'EOT'
+#!/bin/sh
+wc -c | tr -d ' '
+head -c 300000 /dev/zero
+EOT
+chmod 755 "$tmp/wc.sh"
+serve wc "$B/qvtls" -i -d "$TLS" $ugid "$tmp/wc.sh"
+out=$(timeout 30 python3 - "$port" <<'EOT'
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+t = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=20),
+                    server_hostname='x.test')
+t.sendall(b'x' * 300000)
+socket.socket.shutdown(t, socket.SHUT_WR)   # a TCP FIN; the SSL object stays
+data = b''
+while True:
+    try:
+        d = t.recv(65536)
+    except ssl.SSLZeroReturnError:
+        break
+    if not d:
+        break
+    data += d
+first, _, rest = data.partition(b'\n')
+print(first.decode(), len(rest))
+EOT
+)
+[ "$out" = "300000 300000" ] || fail "half-close or bulk relay: $out"
+
+L=starttls-mode
+serve plainprog "$B/qvtls" -d "$TLS" $ugid "$tmp/prog.sh"
+out=$(printf 'x\n' | timeout 10 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+f = s.makefile("rb"); print(f.readline().decode().strip()); s.sendall(b"x\n"); print(f.readline().decode().strip())' "$port")
+echo "$out" | grep -q "ctl=[0-9]" || fail "STARTTLS mode: no QVTLSCTL: $out"
+echo "$out" | grep -q "proto= " || fail "STARTTLS mode: SSL_PROTOCOL before TLS: $out"
+if [ -n "$root" ]; then
+  echo "$out" | grep -q "uid=$(id -u "$protouser") helper=$(id -u "$tlsuser") " || fail "STARTTLS mode ids: $out"
+  echo "$out" | grep -q "key=unreadable" || fail "STARTTLS mode: the program can read the key: $out"
+fi
+serve nocert "$B/qvtls" -d "$tmp/nonexistent" $ugid "$tmp/prog.sh"
+out=$(timeout 10 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+print(s.makefile("rb").readline().decode().strip())' "$port")
+echo "$out" | grep -q "ctl=none" || fail "no default certificate, yet QVTLSCTL: $out"
 
 L=versions
 for v in -tls1 -tls1_1; do
