@@ -12,19 +12,30 @@
 #include <errno.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include "popup_io.h"
 
-/* Waits until fd is ready for events. 1 ready; 0 with errno ETIMEDOUT;
- * -1 on a poll error. */
-static int wait_fd(int fd, short events, unsigned long timeout)
+static unsigned long long now_ms(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (unsigned long long)t.tv_sec * 1000ULL + (unsigned long long)t.tv_nsec / 1000000ULL;
+}
+
+/* Waits until fd is ready for events or the monotonic clock reaches
+ * end (ms). 1 ready; 0 with errno ETIMEDOUT; -1 on a poll error. */
+static int wait_fd(int fd, short events, unsigned long long end)
 {
   struct pollfd p;
-  int ms = timeout > 2000000UL ? 2000000000 : (int)(timeout * 1000UL);
   int r;
   p.fd = fd;
   p.events = events;
   for (;;) {
+    unsigned long long now = now_ms();
+    unsigned long long left = end > now ? end - now : 0;
+    int ms = left > 2000000000ULL ? 2000000000 : (int)left;
+    if (!ms) { errno = ETIMEDOUT; return 0; }
     p.revents = 0;
     r = poll(&p, 1, ms);
     if (r > 0) return 1;
@@ -52,11 +63,12 @@ int pio_getline(struct pop3line *l, int fd, unsigned long timeout)
 {
   char buf[512];
   static int notsock;   /* fd 0 is the same object for the whole run */
+  unsigned long long end = now_ms() + (unsigned long long)timeout * 1000ULL;
 
   for (;;) {
     ssize_t n;
     size_t used = 0;
-    int r, w = wait_fd(fd, POLLIN, timeout);
+    int r, w = wait_fd(fd, POLLIN, end);
     if (w <= 0) return -1;
     if (!notsock) {
       n = recv(fd, buf, sizeof buf, MSG_PEEK);
@@ -78,9 +90,10 @@ int pio_getline(struct pop3line *l, int fd, unsigned long timeout)
 
 int pio_write(int fd, const char *s, size_t len, unsigned long timeout)
 {
+  unsigned long long end = now_ms() + (unsigned long long)timeout * 1000ULL;
   while (len) {
     ssize_t w;
-    int r = wait_fd(fd, POLLOUT, timeout);
+    int r = wait_fd(fd, POLLOUT, end);
     if (r == 0) return 0;
     if (r < 0) return 0;
     w = write(fd, s, len);

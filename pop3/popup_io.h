@@ -15,14 +15,14 @@
 #include "pop3_cmd.h"
 
 /* Reads the next line from fd into l (see pop3line_feed), waiting at
- * most timeout seconds for each piece. Returns POP3LINE_DONE,
+ * most timeout seconds for the whole line (a client dribbling a byte at
+ * a time gets no more). Returns POP3LINE_DONE,
  * POP3LINE_TOOLONG or POP3LINE_BADBYTE; 0 at end of input (also in the
  * middle of a line); -1 with errno: ETIMEDOUT, ENOMEM or a read error.
  * Never consumes a byte after the LF that ends the line. */
 int pio_getline(struct pop3line *l, int fd, unsigned long timeout);
 
-/* Writes all of (s, len) to fd, waiting at most timeout seconds for the
- * peer to take each piece. 1 ok; 0 with errno (ETIMEDOUT, EPIPE, ...). */
+/* Writes all of (s, len) to fd within timeout seconds. 1 ok; 0 with errno (ETIMEDOUT, EPIPE, ...). */
 int pio_write(int fd, const char *s, size_t len, unsigned long timeout);
 
 #endif

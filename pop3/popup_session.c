@@ -98,7 +98,19 @@ struct session {
   unsigned bad;         /* bad commands */
   int done;             /* 1: leave the loop and exit with code */
   int code;
+  time_t deadline;      /* the whole AUTHORIZATION state ends here */
 };
+
+/* Seconds the next read may take: timeoutpop3d, but never past the
+ * session's login deadline (so a client sending a byte now and then
+ * cannot hold a connection slot forever before logging in). 0 when the
+ * deadline has passed. */
+static unsigned long read_timeout(const struct session *s)
+{
+  time_t now = time(0);
+  unsigned long left = s->deadline > now ? (unsigned long)(s->deadline - now) : 0;
+  return left < s->c->timeout ? left : s->c->timeout;
+}
 
 /* ---- output */
 
@@ -259,7 +271,7 @@ static int sasl_read(struct session *s, stralloc *out)
 {
   int r;
   pop3line_setmax(&s->in, SASL_LINEMAX + 2);
-  r = pio_getline(&s->in, 0, s->c->timeout);
+  r = read_timeout(s) ? pio_getline(&s->in, 0, read_timeout(s)) : (errno = ETIMEDOUT, -1);
   pop3line_setmax(&s->in, POP3LINE_MAX);
   if (r == 0) { finish(s, 0); return 0; }
   if (r < 0) {
@@ -438,6 +450,7 @@ int popup_run(const struct popup_config *c)
 
   memset(&s, 0, sizeof s);
   s.c = c;
+  s.deadline = time(0) + (time_t)(c->timeout < POPUP_LOGINTIME ? POPUP_LOGINTIME : c->timeout);
   pop3line_init(&s.in, POP3LINE_MAX);
   if (!popup_timestamp(&s.ts, (unsigned long)getpid(), (unsigned long)time(0), c->host) ||
       !stralloc_copys(&g, R_GREETING_PRE) || !stralloc_cat(&g, &s.ts) ||
@@ -449,7 +462,7 @@ int popup_run(const struct popup_config *c)
   stralloc_free(&g);
 
   while (!s.done) {
-    int r = pio_getline(&s.in, 0, c->timeout);
+    int r = read_timeout(&s) ? pio_getline(&s.in, 0, read_timeout(&s)) : (errno = ETIMEDOUT, -1);
     if (r == 0) break;
     if (r < 0) {
       if (errno == ETIMEDOUT) log_event("info", "timeout", "ip", c->ip, (char *)0);

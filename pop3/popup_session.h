@@ -11,7 +11,8 @@ struct popup_config {
   const char *host;            /* argv[1]: the name in the APOP timestamp */
   char *const *child;          /* checkpassword argv (argv[0] a path), NULL-ended */
   unsigned long authfailmax;   /* control/authfailmax: failures before close, 0 none */
-  unsigned long timeout;       /* control/timeoutpop3d: seconds per read/write */
+  unsigned long timeout;       /* control/timeoutpop3d: seconds per line read or
+                                  reply written, and for the whole login */
   int forcetls;                /* env FORCETLS != "0": no plaintext auth before TLS */
   int disabletls;              /* env DISABLETLS == "1": never offer STLS */
   const char *ip;              /* TCPREMOTEIP, for the log ("unknown" if unset) */
@@ -20,6 +21,9 @@ struct popup_config {
 /* Defaults: authfailmax 3, timeout 1200 s (qmail-popup's 20 minutes). */
 #define POPUP_AUTHFAILMAX 3
 #define POPUP_TIMEOUT 1200
+/* The AUTHORIZATION state as a whole may last timeoutpop3d seconds, but
+ * at least this many (failure delays of up to 16 s count too). */
+#define POPUP_LOGINTIME 60
 
 /* Fills c from control files (authfailmax, timeoutpop3d) and the
  * environment (FORCETLS, DISABLETLS, TCPREMOTEIP); host and child are the

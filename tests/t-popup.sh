@@ -271,6 +271,24 @@ for mode in ('pipe', 'socket'):
     expect(p.line(), 'EOF', 'closed after bad commands')
     p.close()
     clear()
+    # timeoutpop3d bounds a whole line: dribbling bytes does not extend it
+    with open(tmp + '/q/control/timeoutpop3d', 'w') as f:
+        f.write('2\n')
+    open(tmp + '/log', 'wb').close()
+    p = Popup(sock=sock)
+    p.line()
+    t0 = time.time()
+    for ch in 'NOOPNOOPNOOP':
+        p.send(ch)
+        time.sleep(0.4)
+        if p.p.poll() is not None:
+            break
+    expect(p.close(), 0, 'exit after a timeout')
+    if not 1.5 < time.time() - t0 < 4.5:
+        fail('a dribbled line was given %.1fs with timeoutpop3d 2' % (time.time() - t0))
+    if 'qmail-popup: info: timeout ip=192.0.2.9' not in open(tmp + '/log').read():
+        fail('no timeout log line')
+    os.unlink(tmp + '/q/control/timeoutpop3d')
     if not bad:
         print('ok   %s' % mode)
 sys.exit(bad)
