@@ -32,6 +32,16 @@ fail() {
   for f in "$tmp"/log.*; do [ -f "$f" ] && { echo "--- $f"; tail -n 20 "$f"; }; done
   exit 1
 }
+# waitlog FILE TEXT: TEXT (fixed string) appears in FILE within 5 s (a
+# line is written just after the client saw the failure)
+waitlog() {
+  i=0
+  while [ $i -lt 50 ]; do
+    grep -qF "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1; i=$((i + 1))
+  done
+  return 1
+}
 for c in openssl python3 tcpserver; do
   command -v $c >/dev/null || fail "$c not installed (scripts/deps)"
 done
@@ -194,7 +204,7 @@ for v in -tls1 -tls1_1; do
   out=$(timeout 10 openssl s_client -connect 127.0.0.1:$P1 $v -cipher 'DEFAULT:@SECLEVEL=0' </dev/null 2>&1)
   echo "$out" | grep -q "alert protocol version" || fail "$v not refused by the server: $out"
 done
-grep -q "tls-handshake-fail ip=127.0.0.1 reason=unsupported" "$tmp/log.implicit" ||
+waitlog "$tmp/log.implicit" "tls-handshake-fail ip=127.0.0.1 reason=unsupported" ||
   fail "no log line for a refused version"
 out=$(timeout 10 openssl s_client -connect 127.0.0.1:$P1 -tls1_2 </dev/null 2>&1)
 echo "$out" | grep -q "Protocol *: TLSv1.2" || fail "TLS 1.2 refused: $out"
@@ -235,7 +245,7 @@ if [ -n "$root" ]; then
   chown root "$TLS/default/privkey.pem"
   out=$(client "$P1" "")
   echo "$out" | grep -q "subject=" && fail "served a key $tlsuser cannot read: $out"
-  grep -q "tls-cert name=default" "$tmp/log.implicit" || fail "no tls-cert log line"
+  waitlog "$tmp/log.implicit" "tls-cert name=default" || fail "no tls-cert log line"
   chown "$tlsuser" "$TLS/default/privkey.pem"
 else
   echo "not root: privilege checks skipped"
@@ -269,7 +279,7 @@ L=worldreadable
 chmod 644 "$TLS/other.example.test/privkey.pem"
 out=$(client "$P1" other.example.test)
 echo "$out" | grep -q "subject=CN = default.test\|subject=CN = replaced.test" || fail "a world-readable key was served: $out"
-grep -qF 'tls-cert name=other.example.test reason=privkey.pem\x20readable' "$tmp/log.implicit" ||
+waitlog "$tmp/log.implicit" 'tls-cert name=other.example.test reason=privkey.pem\x20readable' ||
   fail "no log line for a world-readable key"
 chmod 600 "$TLS/other.example.test/privkey.pem"
 
@@ -416,8 +426,7 @@ out=$(smtp inject-buffered "$PS") || fail "$out"
 echo "$out"
 out=$(smtp inject-kernel "$PS") || fail "$out"
 echo "$out"
-sleep 0.5
-grep -q "tls-handshake-fail ip=127.0.0.1" "$tmp/log.smtp" || fail "no handshake failure logged"
+waitlog "$tmp/log.smtp" "tls-handshake-fail ip=127.0.0.1" || fail "no handshake failure logged"
 ls "$tmp"/out/env.* >/dev/null 2>&1 && fail "an injected transaction reached the queue"
 if command -v swaks >/dev/null 2>&1; then
   L=swaks
