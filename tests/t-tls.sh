@@ -180,6 +180,33 @@ EOT
 )
 [ "$out" = "300000 300000" ] || fail "half-close or bulk relay: $out"
 
+L=linger
+# the program has ended; a client that keeps the connection open is
+# dropped after timeouttls seconds (the helper does not stay forever)
+echo 2 > "$QMAILDIR/control/timeouttls"
+printf '#!/bin/sh\necho bye\n' > "$tmp/bye.sh"
+chmod 755 "$tmp/bye.sh"
+serve bye "$B/qvtls" -i -d "$TLS" $ugid "$tmp/bye.sh"
+out=$(timeout 20 python3 - "$port" "$tmp/log.bye" <<'EOT'
+import socket, ssl, sys, time
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+t = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=20),
+                    server_hostname='x.test')
+print(t.makefile('rb').readline().decode().strip())
+t0 = time.monotonic()
+while time.monotonic() - t0 < 10:        # the socket stays open meanwhile
+    if 'end pid=' in open(sys.argv[2], errors='replace').read():
+        print('helper ended after %.0f s' % (time.monotonic() - t0))
+        break
+    time.sleep(0.1)
+EOT
+)
+echo "$out" | grep -q "^bye" || fail "linger: $out"
+echo "$out" | grep -q "helper ended after [1-4] s" || fail "helper did not end within timeouttls: $out"
+rm -f "$QMAILDIR/control/timeouttls"
+
 L=starttls-mode
 serve plainprog "$B/qvtls" -d "$TLS" $ugid "$tmp/prog.sh"
 out=$(printf 'x\n' | timeout 10 python3 -c '

@@ -288,9 +288,11 @@ void tlss_relay(struct tlss *t, int plain)
     in_done = net_eof || net_dead || plain_dead;
     out_done = plain_eof && !blen && (closed || net_dead);
     if (in_done && !alen && out_done) return;
-    if (progress) continue;
-    /* the program is gone: the client gets timeouttls seconds to close */
-    if (out_done && !linger_until) linger_until = now_ms() + (long long)t->c->timeout * 1000;
+    if (progress) { linger_until = 0; continue; }
+    /* the program is gone: the client gets timeouttls seconds without
+     * progress to take the rest and close (one that stops reading
+     * cannot keep the helper forever) */
+    if (plain_eof && !linger_until) linger_until = now_ms() + (long long)t->c->timeout * 1000;
     left = -1;
     if (linger_until) {
       left = linger_until - now_ms();

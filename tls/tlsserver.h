@@ -29,8 +29,9 @@ void tlss_info(struct tlss *t, struct tlsreq_info *info);
 /* Copies bytes both ways until both directions are finished: client
  * EOF or close_notify becomes a write shutdown of plain, EOF on plain a
  * close_notify and a write shutdown of the network socket. Buffers are
- * bounded (one TLS record each way). After one direction ends because
- * the program closed, the client gets c->timeout seconds to close too.
+ * bounded (one TLS record each way). Once the program has closed, the
+ * client gets c->timeout seconds without progress to take the rest and
+ * close.
  * Returns when done; errors just end the relay. */
 void tlss_relay(struct tlss *t, int plain);
 
