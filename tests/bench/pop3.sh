@@ -26,10 +26,11 @@
 # Benchmarks report numbers; this fails only when logins or commands
 # fail. KEEP=1 keeps the temp tree.
 #
-# Measured on the 2-core development VM with other builds running
-# (Dovecot 2.3.19): logins 90-326/s vs 60-117/s (1.5-2.8x), RETR
-# 245-361 MB/s vs 145-298 MB/s (1.2-1.7x); peak RSS qmail-popup 776 KB,
-# qmail-pop3d 948 KB (both static), Dovecot pop3 5.4 MB, pop3-login 7.3 MB.
+# Measured on the 2-core development VM (Dovecot 2.3.19), idle: logins
+# 198/s vs 77/s (2.6x), RETR 414 MB/s vs 229 MB/s (1.8x); with other
+# builds running: logins 90-326/s vs 60-117/s, RETR 245-361 vs 145-298
+# MB/s. Peak RSS qmail-popup 712-776 KB, qmail-pop3d 816-948 KB (both
+# static), Dovecot pop3 5.4 MB, pop3-login 7.3 MB.
 : "${QV_BUILD:?}" "${QV_SRC:?}"
 CLIENTS=${BENCH_POP3_CLIENTS:-8}
 LOGINS=${BENCH_POP3_LOGINS:-50}
