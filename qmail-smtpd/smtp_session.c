@@ -129,6 +129,7 @@ struct smtpd {
   stralloc env;           /* "F" sender "\0" ("T" rcpt "\0")* */
   unsigned long nrcpt;
   unsigned long chkrcpt, chkwrong;  /* session counts for the chkuser limits */
+  unsigned long chkdelays;          /* chkuser refusals delayed so far */
   int badmailfrom, smtputf8;
   struct smtpaddr addr;
   struct smtpq q;
@@ -309,6 +310,24 @@ static const char *relayclient(const struct smtpd *s)
 {
   if (s->c->relayclient) return s->c->relayclient;
   return s->authed ? "" : 0;
+}
+
+/* chkuser's error delay: before a recipient refusal of the check, wait
+ * control/chkusererrordelay ms, then that plus chkusererrordelayincrease
+ * ms per earlier delayed refusal of the session (chkuser: 1000 + 300),
+ * each wait at most the session timeout. Slows down address harvesting;
+ * 0 (the default) turns it off. */
+static void chk_delay(struct smtpd *s)
+{
+  const struct smtpd_config *c = s->c;
+  unsigned long long ms;
+  struct timespec ts;
+  if (!c->chk_errdelay) return;
+  ms = c->chk_errdelay + (unsigned long long)c->chk_errdelayinc * s->chkdelays++;
+  if (ms > (unsigned long long)c->timeout * 1000) ms = (unsigned long long)c->timeout * 1000;
+  ts.tv_sec = (time_t)(ms / 1000);
+  ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+  while (nanosleep(&ts, &ts) == -1 && errno == EINTR) ;
 }
 
 static int queue_start(struct smtpd *s)
@@ -590,11 +609,13 @@ static void do_rcpt(struct smtpd *s, const char *arg, size_t len)
       /* chkuser's session limits, counted only while the check is on */
       if (c->chk_wronglimit && s->chkwrong >= c->chk_wronglimit) {
         log_event("info", "rcpt-wronglimit", "ip", c->remoteip, "rcpt", a->s, (char *)0);
+        chk_delay(s);
         reply(s, R_CHKMAXWRONG);
         return;
       }
       if (c->chk_rcptlimit && s->chkrcpt >= c->chk_rcptlimit) {
         log_event("info", "rcpt-limit", "ip", c->remoteip, "rcpt", a->s, (char *)0);
+        chk_delay(s);
         reply(s, R_CHKMAXRCPT);
         return;
       }
@@ -603,6 +624,7 @@ static void do_rcpt(struct smtpd *s, const char *arg, size_t len)
     r = c->rcptcheck(c->rcptctx, a->s, a->len);
     if (r != SMTPRCPT_OK) {
       if (r == SMTPRCPT_NOMAILBOX) ++s->chkwrong;
+      chk_delay(s);
       reply_code(s, r == SMTPRCPT_NOMAILBOX ? R_NOMAILBOX : r == SMTPRCPT_FULL ? R_MBXFULL : R_RCPTTEMP, 1);
       return;
     }
@@ -1023,6 +1045,8 @@ int smtpd_config_load(struct smtpd_config *c)
     if (v && *v && !smtpcmd_number(v, str_len(v), &c->chk_rcptlimit)) { errno = EINVAL; return -1; }
     v = getenv("CHKUSER_WRONGRCPTLIMIT");
     if (v && *v && !smtpcmd_number(v, str_len(v), &c->chk_wronglimit)) { errno = EINVAL; return -1; }
+    if (ctl_readint(&c->chk_errdelay, "chkusererrordelay", 0) < 0) return -1;
+    if (ctl_readint(&c->chk_errdelayinc, "chkusererrordelayincrease", 300) < 0) return -1;
   }
   return 1;
 }

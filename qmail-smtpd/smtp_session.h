@@ -36,6 +36,10 @@ struct smtpd_config {
   struct smtprcpt_helper rcpthelper;
   unsigned long chk_rcptlimit;   /* CHKUSER_RCPTLIMIT: RCPTs per session; 0 none */
   unsigned long chk_wronglimit;  /* CHKUSER_WRONGRCPTLIMIT: refused RCPTs; 0 none */
+  unsigned long chk_errdelay;     /* control/chkusererrordelay: ms before a chkuser
+                                    refusal; 0 (default) none */
+  unsigned long chk_errdelayinc;  /* control/chkusererrordelayincrease: ms added
+                                     per further refusal (default 300) */
   /* SMTP AUTH */
   struct smtpauth_policy auth;   /* SMTPAUTH; mechs 0: off */
   char *const *checkargv;        /* checkpassword prog + args (argv[1..]) */

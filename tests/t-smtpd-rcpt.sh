@@ -5,7 +5,8 @@
 # .qmail-x-default files and catch-alls are accepted exactly when the
 # delivery dry run delivers; over quota 552; a user added while the
 # session runs is accepted at once; a missing or dying helper gives 451;
-# chkuser's CHKUSER_START, CHKUSER_RCPTLIMIT, CHKUSER_WRONGRCPTLIMIT.
+# chkuser's CHKUSER_START, CHKUSER_RCPTLIMIT, CHKUSER_WRONGRCPTLIMIT,
+# the error delay (control/chkusererrordelay).
 : "${QV_BUILD:?}"
 B=$QV_BUILD/bin
 T=$(mktemp -d) || exit 111
@@ -147,6 +148,19 @@ rcpts a@example.org b@example.org c@example.org joe@example.org | smtp CHKUSER_W
 check wrongrcptlimit "$NO$NO"'550 sorry, you are violating our security policies (chkuser)\r\n550 sorry, you are violating our security policies (chkuser)\r\n' "$T/r"
 rcpts joe@example.org info@example.org joe@example.org | smtp CHKUSER_RCPTLIMIT=2 | sed 1,2d > "$T/r"
 check rcptlimit "$OK$OK"'550 sorry, reached maximum number of recipients allowed in one session (chkuser)\r\n' "$T/r"
+
+# chkuser's error delay: 300 ms before the first refusal, 200 ms more for
+# each further one (chkuser: 1000 + 300); off by default
+echo 300 > "$QMAILDIR/control/chkusererrordelay"
+echo 200 > "$QMAILDIR/control/chkusererrordelayincrease"
+t0=$(date +%s%N)
+rcpts a@example.org joe@example.org b@example.org | smtp | sed 1,2d > "$T/r"
+t1=$(date +%s%N)
+check errdelay "$NO$OK$NO" "$T/r"
+ms=$(( (t1 - t0) / 1000000 ))
+if [ $ms -ge 800 ]; then echo "ok   errdelay-waits ($ms ms)"; else
+  echo "FAIL errdelay-waits: $ms ms, want at least 800"; fail=1; fi
+rm -f "$QMAILDIR/control/chkusererrordelay" "$QMAILDIR/control/chkusererrordelayincrease"
 
 # the helper itself: one reply per record, a malformed record is fatal
 printf '\000\020Ajoe@example.org\000\023Anobody@example.org' | $RUN "$B/qmail-rcptcheck" 2>/dev/null | od -An -c | tr -s ' ' > "$T/r"
