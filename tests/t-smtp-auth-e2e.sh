@@ -75,7 +75,7 @@ start() {
       127.0.0.1 0 $chain "$Q/bin/qmail-smtpd" "$V/bin/vchkpw" /bin/true > "$tmp/port" 2> "$tmp/log.smtpd" &
     spid=$!
     i=0
-    while [ $i -lt 50 ] && [ ! -s "$tmp/port" ] && kill -0 $spid 2>/dev/null; do
+    while [ $i -lt 150 ] && [ ! -s "$tmp/port" ] && kill -0 $spid 2>/dev/null; do
       sleep 0.1; i=$((i + 1))
     done
     port=$(head -n 1 "$tmp/port")
