@@ -9,11 +9,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   const char *a;
   size_t al, i;
-  int mode;
+  int mode, pct;
   stralloc o = {0};
-  if (rcptp_req_parse((const char *)data, size, &mode, &a, &al)) {
+  if (rcptp_req_parse((const char *)data, size, &mode, &pct, &a, &al)) {
     if (mode != RCPTP_ALWAYS && mode != RCPTP_DOMAIN) abort();
-    if (al + 1 != size || al > RCPTP_ADDRMAX || a != (const char *)data + 1) abort();
+    if (pct < 0 || pct > 255) abort();
+    if (al + 2 != size || al > RCPTP_ADDRMAX || a != (const char *)data + 2) abort();
     for (i = 0; i < al; ++i)
       if ((unsigned char)a[i] < 0x20 || (unsigned char)a[i] == 0x7f) abort();
   }

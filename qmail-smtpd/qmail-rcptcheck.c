@@ -89,7 +89,7 @@ int main(void)
   stralloc why = {0}, out = {0};
   const char *a;
   size_t n, alen;
-  int mode, st, r;
+  int mode, pct, st, r;
 
   fds_open();
   log_init("qmail-rcptcheck");
@@ -103,8 +103,8 @@ int main(void)
     n = ((size_t)(unsigned char)len[0] << 8) | (unsigned char)len[1];
     if (!rcptp_req_len_ok(n)) die(100, "protocol", "bad record length");
     if (readn(req, n) != 1) die(100, "protocol", "short record");
-    if (!rcptp_req_parse(req, n, &mode, &a, &alen)) die(100, "protocol", "malformed record");
-    st = rcpta_judge(mode, a, alen, &why);
+    if (!rcptp_req_parse(req, n, &mode, &pct, &a, &alen)) die(100, "protocol", "malformed record");
+    st = rcpta_judge(mode, pct, a, alen, &why);
     out.len = 0;
     if (!rcptp_reply_put(&out, st, why.s ? why.s : "", why.len)) die(111, "reply", "out of memory");
     if (writeall(out.s, out.len) == -1) die(111, "reply", "write failed");

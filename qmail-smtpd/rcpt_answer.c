@@ -51,7 +51,7 @@ static int bounces(const struct vdomain *d)
   return r;
 }
 
-int rcpta_judge(int mode, const char *a, size_t len, stralloc *why)
+int rcpta_judge(int mode, int fullpct, const char *a, size_t len, stralloc *why)
 {
   stralloc addr = {0};
   struct vdomain d = {0};
@@ -84,6 +84,7 @@ int rcpta_judge(int mode, const char *a, size_t len, stralloc *why)
     goto out;
   }
   c.dryrun = 1;
+  c.fullpct = fullpct;   /* chkuser's CHKUSER_MBXQUOTA */
   c.inject = 0;   /* as qmail-queue: a remote forward is not deliverable yet */
   dlv_result_init(&r);
   dlv_address(&c, addr.s, addr.len, &r);

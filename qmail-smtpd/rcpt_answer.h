@@ -18,7 +18,9 @@
  * it at RCPT loses nothing and tells the sender. */
 
 /* Judges address (a, len) (validated by rcptp_addr_ok; any case) in
- * mode RCPTP_ALWAYS or RCPTP_DOMAIN. Returns an RCPTP_* status:
+ * mode RCPTP_ALWAYS or RCPTP_DOMAIN; fullpct > 0 (chkuser's
+ * CHKUSER_MBXQUOTA) also refuses a mailbox with a quota that is at
+ * least fullpct percent full, as RCPTP_FULL. Returns an RCPTP_* status:
  *   RCPTP_NOTJUDGED  the domain is not a local (vpopmail) domain, or in
  *                    mode D its .qmail-default has no bounce-no-mailbox;
  *   RCPTP_OK         the dry run delivers (or a program stops it);
@@ -28,6 +30,6 @@
  *                    store, a remote forward while there is no outbound
  *                    queue) — never reported as "no mailbox".
  * why receives the reason (NUL-terminated; may be empty). */
-int rcpta_judge(int mode, const char *a, size_t len, stralloc *why);
+int rcpta_judge(int mode, int fullpct, const char *a, size_t len, stralloc *why);
 
 #endif

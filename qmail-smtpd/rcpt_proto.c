@@ -21,31 +21,33 @@ int rcptp_addr_ok(const char *a, size_t len)
 
 int rcptp_req_len_ok(size_t n)
 {
-  return n >= 2 && n <= RCPTP_REQMAX;
+  return n >= 3 && n <= RCPTP_REQMAX;
 }
 
-int rcptp_req_put(stralloc *out, int mode, const char *a, size_t len)
+int rcptp_req_put(stralloc *out, int mode, unsigned long fullpct, const char *a, size_t len)
 {
-  char h[3];
+  char h[4];
   if ((mode != RCPTP_ALWAYS && mode != RCPTP_DOMAIN) || !rcptp_addr_ok(a, len)) {
     errno = EINVAL;
     return 0;
   }
-  h[0] = (char)((len + 1) >> 8);
-  h[1] = (char)((len + 1) & 0xff);
+  h[0] = (char)((len + 2) >> 8);
+  h[1] = (char)((len + 2) & 0xff);
   h[2] = (char)mode;
-  if (!stralloc_catb(out, h, 3) || !stralloc_catb(out, a, len)) { errno = ENOMEM; return 0; }
+  h[3] = (char)(fullpct > 255 ? 255 : fullpct);
+  if (!stralloc_catb(out, h, 4) || !stralloc_catb(out, a, len)) { errno = ENOMEM; return 0; }
   return 1;
 }
 
-int rcptp_req_parse(const char *b, size_t n, int *mode, const char **a, size_t *alen)
+int rcptp_req_parse(const char *b, size_t n, int *mode, int *fullpct, const char **a, size_t *alen)
 {
   if (!rcptp_req_len_ok(n)) return 0;
   if (b[0] != RCPTP_ALWAYS && b[0] != RCPTP_DOMAIN) return 0;
-  if (!rcptp_addr_ok(b + 1, n - 1)) return 0;
+  if (!rcptp_addr_ok(b + 2, n - 2)) return 0;
   *mode = b[0];
-  *a = b + 1;
-  *alen = n - 1;
+  *fullpct = (unsigned char)b[1];
+  *a = b + 2;
+  *alen = n - 2;
   return 1;
 }
 

@@ -2,11 +2,13 @@
  * qmail-rcptcheck(8) exchange over their socketpair (prefix rcptp_).
  *
  * Request (qmail-smtpd -> helper):
- *   2 bytes  big-endian length N, 2 <= N <= RCPTP_REQMAX
+ *   2 bytes  big-endian length N, 3 <= N <= RCPTP_REQMAX
  *   1 byte   mode: RCPTP_ALWAYS ('A') judge every local domain,
  *            RCPTP_DOMAIN ('D') only domains whose .qmail-default
  *            bounces unknown users (chkuser's CHKUSER_START=DOMAIN)
- *   N-1      the address local@domain: at least one '@', not first or
+ *   1 byte   chkuser's CHKUSER_MBXQUOTA, 0-255: a mailbox with a quota
+ *            that is at least this percent full is RCPTP_FULL; 0 off
+ *   N-2      the address local@domain: at least one '@', not first or
  *            last; no control byte (below 0x20, 0x7f); at most RCPTP_ADDRMAX
  * Reply (helper -> qmail-smtpd):
  *   1 byte   status (RCPTP_OK ...)
@@ -20,7 +22,7 @@
 #include "stralloc.h"
 
 #define RCPTP_ADDRMAX 900   /* = SMTPADDR_MAX */
-#define RCPTP_REQMAX (1 + RCPTP_ADDRMAX)
+#define RCPTP_REQMAX (2 + RCPTP_ADDRMAX)
 #define RCPTP_TEXTMAX 200
 
 #define RCPTP_ALWAYS 'A'
@@ -35,14 +37,15 @@
 /* Is (a, len) an acceptable address for a request? 1 yes, 0 no. */
 int rcptp_addr_ok(const char *a, size_t len);
 
-/* Appends the request for mode and (a, len) to out. 1; 0 with errno
- * EINVAL (bad mode or address) or ENOMEM. */
-int rcptp_req_put(stralloc *out, int mode, const char *a, size_t len);
+/* Appends the request for mode, the full percent (0 off; above 255 is
+ * sent as 255) and (a, len) to out. 1; 0 with errno EINVAL (bad mode or
+ * address) or ENOMEM. */
+int rcptp_req_put(stralloc *out, int mode, unsigned long fullpct, const char *a, size_t len);
 
 /* Parses the request body (after the length bytes; (b, n) with n the
- * announced length). 1 with *mode, *a, *alen pointing into b; 0 when
- * malformed. */
-int rcptp_req_parse(const char *b, size_t n, int *mode, const char **a, size_t *alen);
+ * announced length). 1 with *mode, *fullpct, *a, *alen pointing into b;
+ * 0 when malformed. */
+int rcptp_req_parse(const char *b, size_t n, int *mode, int *fullpct, const char **a, size_t *alen);
 
 /* Is n an acceptable request length? 1 yes, 0 no. */
 int rcptp_req_len_ok(size_t n);

@@ -14,7 +14,7 @@ int main(void)
   stralloc o = {0};
   const char *a;
   size_t al;
-  int mode;
+  int mode, pct;
   char big[1000], dir[] = "/tmp/rcptprotoXXXXXX";
   struct smtprcpt_helper h;
 
@@ -32,17 +32,20 @@ int main(void)
   CHECK(rcptp_addr_ok(big + 1, RCPTP_ADDRMAX));
   CHECK(!rcptp_addr_ok(big + 1, RCPTP_ADDRMAX + 1));
 
-  CHECK(rcptp_req_put(&o, RCPTP_ALWAYS, "joe@example.org", 15) == 1);
-  CHECK(o.len == 18 && o.s[0] == 0 && o.s[1] == 16 && o.s[2] == 'A');
-  CHECK(rcptp_req_parse(o.s + 2, 16, &mode, &a, &al) == 1);
-  CHECK(mode == 'A' && al == 15 && !memcmp(a, "joe@example.org", 15));
-  CHECK(!rcptp_req_put(&o, 'Z', "joe@example.org", 15));
-  CHECK(!rcptp_req_put(&o, RCPTP_DOMAIN, "joe\rexample.org", 15));
-  CHECK(!rcptp_req_parse("Xjoe@x", 6, &mode, &a, &al));
-  CHECK(!rcptp_req_parse("A", 1, &mode, &a, &al));
-  CHECK(!rcptp_req_parse("Ajoe@x\n", 7, &mode, &a, &al));
-  CHECK(rcptp_req_parse("Djoe@x", 6, &mode, &a, &al) && mode == 'D');
-  CHECK(!rcptp_req_len_ok(0) && !rcptp_req_len_ok(1) && rcptp_req_len_ok(2));
+  CHECK(rcptp_req_put(&o, RCPTP_ALWAYS, 90, "joe@example.org", 15) == 1);
+  CHECK(o.len == 19 && o.s[0] == 0 && o.s[1] == 17 && o.s[2] == 'A' && o.s[3] == 90);
+  CHECK(rcptp_req_parse(o.s + 2, 17, &mode, &pct, &a, &al) == 1);
+  CHECK(mode == 'A' && pct == 90 && al == 15 && !memcmp(a, "joe@example.org", 15));
+  o.len = 0;
+  CHECK(rcptp_req_put(&o, RCPTP_DOMAIN, 1000, "joe@x", 5) == 1 && (unsigned char)o.s[3] == 255);
+  CHECK(rcptp_req_parse(o.s + 2, 7, &mode, &pct, &a, &al) == 1 && pct == 255);
+  CHECK(!rcptp_req_put(&o, 'Z', 0, "joe@example.org", 15));
+  CHECK(!rcptp_req_put(&o, RCPTP_DOMAIN, 0, "joe\rexample.org", 15));
+  CHECK(!rcptp_req_parse("X\0joe@x", 7, &mode, &pct, &a, &al));
+  CHECK(!rcptp_req_parse("A\0", 2, &mode, &pct, &a, &al));
+  CHECK(!rcptp_req_parse("A\0joe@x\n", 8, &mode, &pct, &a, &al));
+  CHECK(rcptp_req_parse("D\0joe@x", 7, &mode, &pct, &a, &al) && mode == 'D' && pct == 0 && al == 5);
+  CHECK(!rcptp_req_len_ok(0) && !rcptp_req_len_ok(2) && rcptp_req_len_ok(3));
   CHECK(rcptp_req_len_ok(RCPTP_REQMAX) && !rcptp_req_len_ok(RCPTP_REQMAX + 1));
 
   o.len = 0;

@@ -100,7 +100,7 @@ static int ask(struct smtprcpt_helper *h, const char *a, size_t len, stralloc *r
 {
   char hd[2];
   req->len = 0;
-  if (!rcptp_req_put(req, h->mode, a, len)) return -1;
+  if (!rcptp_req_put(req, h->mode, h->mbxquota, a, len)) return -1;
   if (!h->fd && start(h) == -1) return -1;
   if (sendall(h->fd, req->s, req->len) == -1) return -1;
   if (recvall(h, hd, 2) == -1) return -1;

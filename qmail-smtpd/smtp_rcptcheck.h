@@ -35,6 +35,8 @@ int smtprcpt_accept_all(void *ctx, const char *addr, size_t len);
 struct smtprcpt_helper {
   const char *prog;        /* NUL-terminated path of qmail-rcptcheck */
   int mode;                /* RCPTP_ALWAYS or RCPTP_DOMAIN (rcpt_proto.h) */
+  unsigned long mbxquota;  /* CHKUSER_MBXQUOTA: refuse a mailbox at least this
+                              percent full (552); 0 off */
   unsigned long timeout;   /* seconds to wait for one reply */
   const char *remoteip;    /* for the log; may be NULL */
   int fd;                  /* our end of the socketpair; 0 = not started */

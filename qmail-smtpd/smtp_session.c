@@ -1045,6 +1045,8 @@ int smtpd_config_load(struct smtpd_config *c)
     if (v && *v && !smtpcmd_number(v, str_len(v), &c->chk_rcptlimit)) { errno = EINVAL; return -1; }
     v = getenv("CHKUSER_WRONGRCPTLIMIT");
     if (v && *v && !smtpcmd_number(v, str_len(v), &c->chk_wronglimit)) { errno = EINVAL; return -1; }
+    v = getenv("CHKUSER_MBXQUOTA");
+    if (v && *v && !smtpcmd_number(v, str_len(v), &c->rcpthelper.mbxquota)) { errno = EINVAL; return -1; }
     if (ctl_readint(&c->chk_errdelay, "chkusererrordelay", 0) < 0) return -1;
     if (ctl_readint(&c->chk_errdelayinc, "chkusererrordelayincrease", 300) < 0) return -1;
   }

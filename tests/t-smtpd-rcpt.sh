@@ -6,6 +6,7 @@
 # delivery dry run delivers; over quota 552; a user added while the
 # session runs is accepted at once; a missing or dying helper gives 451;
 # chkuser's CHKUSER_START, CHKUSER_RCPTLIMIT, CHKUSER_WRONGRCPTLIMIT,
+# CHKUSER_MBXQUOTA,
 # the error delay (control/chkusererrordelay).
 : "${QV_BUILD:?}"
 B=$QV_BUILD/bin
@@ -22,6 +23,8 @@ die() { echo "FAIL $*"; exit 1; }
 "$B/vadduser" joe@example.org pw > /dev/null || die vadduser
 "$B/vadduser" full@example.org pw > /dev/null || die "vadduser full"
 "$B/vsetuserquota" full@example.org 1000 > /dev/null || die vsetuserquota
+"$B/vadduser" half@example.org pw > /dev/null || die "vadduser half"
+"$B/vsetuserquota" half@example.org 1000 > /dev/null || die "vsetuserquota half"
 "$B/valias" -i joe@example.org info@example.org > /dev/null || die valias
 "$B/valias" -i someone@remote.example far@example.org > /dev/null || die "valias remote"
 "$B/vaddaliasdomain" example.org alias.example > /dev/null || die vaddaliasdomain
@@ -37,6 +40,8 @@ printf '&joe@example.org\n' > "$VPOPMAILDIR/domains/example.org/.qmail-sales-def
 printf '&joe@example.org\n' > "$VPOPMAILDIR/domains/example.org/.qmail-list"
 FULL=$("$B/vuserinfo" -d full@example.org 2>/dev/null || echo "$VPOPMAILDIR/domains/example.org/full")
 printf '1000S\n5000 3\n' > "$FULL/Maildir/maildirsize"
+HALF=$("$B/vuserinfo" -d half@example.org 2>/dev/null || echo "$VPOPMAILDIR/domains/example.org/half")
+printf '1000S\n500 1\n' > "$HALF/Maildir/maildirsize"
 echo example.org > "$QMAILDIR/control/me"
 printf 'example.org\nalias.example\ncatch.example\nremote.catch\ndelete.example\nother.example\n' > "$QMAILDIR/control/rcpthosts"
 cat > "$T/qq" <<'EOQ'
@@ -149,6 +154,18 @@ check wrongrcptlimit "$NO$NO"'550 sorry, you are violating our security policies
 rcpts joe@example.org info@example.org joe@example.org | smtp CHKUSER_RCPTLIMIT=2 | sed 1,2d > "$T/r"
 check rcptlimit "$OK$OK"'550 sorry, reached maximum number of recipients allowed in one session (chkuser)\r\n' "$T/r"
 
+# chkuser's CHKUSER_MBXQUOTA: a mailbox at least that percent full (here
+# 50 %) gets 552 at RCPT; unset or 0: only a mailbox over its quota
+rcpts half@example.org joe@example.org | smtp CHKUSER_MBXQUOTA=50 | sed 1,2d > "$T/r"
+check mbxquota-full "$FULLR$OK" "$T/r"
+rcpts half@example.org | smtp CHKUSER_MBXQUOTA=51 | sed 1,2d > "$T/r"
+check mbxquota-below "$OK" "$T/r"
+rcpts half@example.org full@example.org | smtp | sed 1,2d > "$T/r"
+check mbxquota-unset "$OK$FULLR" "$T/r"
+rcpts half@example.org | smtp CHKUSER_MBXQUOTA=0 | sed 1,2d > "$T/r"
+check mbxquota-zero "$OK" "$T/r"
+grep -q 'mailbox-full to=half@example.org' "$T/log" || { echo "FAIL mbxquota not logged"; fail=1; }
+
 # chkuser's error delay: 300 ms before the first refusal, 200 ms more for
 # each further one (chkuser: 1000 + 300); off by default
 echo 300 > "$QMAILDIR/control/chkusererrordelay"
@@ -163,7 +180,7 @@ if [ $ms -ge 800 ]; then echo "ok   errdelay-waits ($ms ms)"; else
 rm -f "$QMAILDIR/control/chkusererrordelay" "$QMAILDIR/control/chkusererrordelayincrease"
 
 # the helper itself: one reply per record, a malformed record is fatal
-printf '\000\020Ajoe@example.org\000\023Anobody@example.org' | $RUN "$B/qmail-rcptcheck" 2>/dev/null | od -An -c | tr -s ' ' > "$T/r"
+printf '\000\021A\000joe@example.org\000\024A\000nobody@example.org' | $RUN "$B/qmail-rcptcheck" 2>/dev/null | od -An -c | tr -s ' ' > "$T/r"
 grep -q '^ K \\0 N' "$T/r" && echo "ok   helper-direct" || { echo "FAIL helper-direct"; cat "$T/r"; fail=1; }
 printf '\000\001A' | $RUN "$B/qmail-rcptcheck" > /dev/null 2>&1
 [ $? = 100 ] && echo "ok   helper-malformed" || { echo "FAIL helper-malformed"; fail=1; }

@@ -386,6 +386,21 @@ static int deliver_maildir(struct dlv_ctx *c, const struct vdomain *d, const cha
       rc = syserr(r, "quota-check", md.s);
       goto out;
     }
+    if (!over && c->dryrun && c->fullpct > 0) {
+      /* chkuser's CHKUSER_MBXQUOTA: full enough to refuse at RCPT */
+      int pct = 0;
+      if (quota_percent(md.s, spec, (uid_t)-1, (gid_t)-1, &pct) == -1) {
+        rc = syserr(r, "quota-percent", md.s);
+        goto out;
+      }
+      if (pct >= c->fullpct) {
+        msgfile(r, DLV_PERM, d, ".over-quota.msg", T_OVERQUOTA);
+        r->overquota = r->code == DLV_PERM;
+        log_event("info", "mailbox-full", "to", dtaddr, (char *)0);
+        rc = r->code;
+        goto out;
+      }
+    }
     if (over) {
       msgfile(r, DLV_PERM, d, ".over-quota.msg", T_OVERQUOTA);
       r->overquota = r->code == DLV_PERM;

@@ -57,6 +57,9 @@ struct dlv_ctx {
   stralloc dtline;    /* qmail-local's $DTLINE, or empty */
   stralloc prefix;    /* Delivered-To lines added by in-process forwards */
   int dryrun;         /* check only: write nothing, run nothing */
+  int fullpct;        /* with dryrun: a mailbox with a quota that is at
+                         least this percent full is over quota (chkuser's
+                         CHKUSER_MBXQUOTA at RCPT); 0 off */
   int inject;         /* remote forwards go to QMAILDIR/bin/qmail-inject
                          (vdeliver under qmail-local); else they are a
                          temporary failure: there is no outbound queue */
