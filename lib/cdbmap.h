@@ -53,5 +53,8 @@ int cdbmap_write_add(struct cdbmap_writer *w, const char *key, size_t klen, cons
 /* Finishes, fsyncs, renames. 1 or -1 with errno (temporary removed). */
 int cdbmap_write_commit(struct cdbmap_writer *w);
 void cdbmap_write_abort(struct cdbmap_writer *w);
+/* Frees cdb_make's in-memory tables (commit and abort do it): for a
+ * caller that runs cdb_make_finish itself. Safe to call twice. */
+void cdbmap_write_free(struct cdbmap_writer *w);
 
 #endif

@@ -90,7 +90,9 @@ static int write_cdb(const struct vdomain *d, const char *text, size_t len)
   /* cdbmap_write_commit without its directory fsync: vpasswd's rename
    * in the same directory follows and af_commit fsyncs the directory
    * once for both (one fsync less per write) */
-  if (cdb_make_finish(&w.cm) < 0 || fsync(w.fd) < 0) goto fail;
+  if (cdb_make_finish(&w.cm) < 0) { cdbmap_write_free(&w); goto fail; }
+  cdbmap_write_free(&w);
+  if (fsync(w.fd) < 0) goto fail;
   if (close(w.fd) < 0) { w.fd = -1; goto fail; }
   w.fd = -1;
   if (rename(w.tmp.s, w.path.s) < 0) goto fail;
