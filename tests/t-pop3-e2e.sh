@@ -359,6 +359,7 @@ start() {
   tries=0 port=
   while [ $tries -lt 5 ] && [ -z "$port" ]; do
     tries=$((tries + 1))
+    : > "$tmp/port.$name"   # empty before the launch: a stale port must not be read
     "$@" -1 -x "$V/etc/tcp.pop3.cdb" $lugid 127.0.0.1 0 $pre \
       "$Q/bin/qmail-popup" localhost "$V/bin/vchkpw" "$Q/bin/qmail-pop3d" Maildir \
       > "$tmp/port.$name" 2> "$tmp/log.$name" &

@@ -71,6 +71,9 @@ start() {
   while [ $tries -lt 5 ] && [ -z "$port" ]; do
     tries=$((tries + 1))
     if [ -n "$tls" ]; then chain="$tls $ugid"; lu=; else chain=; lu=$ugid; fi
+    # empty before the launch: the background job truncates it only after
+    # the fork, so the wait below could read the previous server's port
+    : > "$tmp/port"
     env SMTPAUTH='!+cram' QMAILQUEUE="$tmp/qq" "$@" "$Q/bin/qvtcpserver" -1 -x "$rules" $lu \
       127.0.0.1 0 $chain "$Q/bin/qmail-smtpd" "$V/bin/vchkpw" /bin/true > "$tmp/port" 2> "$tmp/log.smtpd" &
     spid=$!

@@ -252,6 +252,7 @@ start() {
   tries=0 port=
   while [ $tries -lt 5 ] && [ -z "$port" ]; do
     tries=$((tries + 1))
+    : > "$tmp/port.$name"   # empty before the launch: a stale port must not be read
     "$@" -1 -x "$V/etc/tcp.smtp.cdb" $ugid 127.0.0.1 0 "$Q/bin/qmail-smtpd" \
       > "$tmp/port.$name" 2> "$tmp/log.$name" &
     spid=$!

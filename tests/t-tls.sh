@@ -90,6 +90,7 @@ ugid=
 # serve NAME ARGS...: qvtcpserver on 127.0.0.1, an ephemeral port in $port
 serve() {
   name=$1; shift
+  : > "$tmp/port.$name"   # empty before the launch: a stale port must not be read
   "$B/qvtcpserver" -1 -R -H 127.0.0.1 0 "$@" > "$tmp/port.$name" 2> "$tmp/log.$name" &
   pids="$pids $!"
   i=0
@@ -463,6 +464,7 @@ if command -v swaks >/dev/null 2>&1; then
 fi
 
 L=tcpserver
+: > "$tmp/port.tcpserver"
 tcpserver -1 -R -H 127.0.0.1 0 "$B/qvtls" -i -d "$TLS" $ugid "$tmp/prog.sh" > "$tmp/port.tcpserver" 2> "$tmp/log.tcpserver" &
 pids="$pids $!"
 i=0
