@@ -30,6 +30,7 @@
 # delivered/s (p50 9.5-15.8 ms), Postfix 266-388/s, ratio 1.4-2.3x
 # (1.9x, 2.3x, 1.4x, 2.0x, 1.9x); best of three for each 747 vs 388/s
 # = 1.9x. 100 KB x 50 qvmail 306-585/s, Postfix 206-405/s, 1.3-2.3x.
+# At load average ~1: 4 KB 944 vs 544/s (1.7x), 100 KB 609 vs 477 (1.3x).
 # Long-lived instances at quieter moments: qvmail 900-1234/s, Postfix
 # 675-724/s (1.4-1.8x). qvmail is CPU-bound here: per message about
 # 0.9 ms in qmail-queue (a quarter of it glibc's start-up CPUID probes,
