@@ -18,6 +18,7 @@
 # everything started is killed on exit.
 : "${QV_BUILD:?}" "${QV_SRC:?}"
 tmp=$(mktemp -d) || exit 111
+. "$QV_SRC/tests/lib/launch.sh"
 chmod 755 "$tmp"
 spid=
 cleanup() {
@@ -356,39 +357,12 @@ EOT
 # ids $lugid, the chain behind $pre (qvtls) if set
 start() {
   name=$1; shift
-  tries=0 port=
-  while [ $tries -lt 5 ] && [ -z "$port" ]; do
-    tries=$((tries + 1))
-    : > "$tmp/port.$name"   # empty before the launch: a stale port must not be read
+  launch_start "$tmp/port.$name" "$tmp/log.$name" \
     "$@" -1 -x "$V/etc/tcp.pop3.cdb" $lugid 127.0.0.1 0 $pre \
-      "$Q/bin/qmail-popup" localhost "$V/bin/vchkpw" "$Q/bin/qmail-pop3d" Maildir \
-      > "$tmp/port.$name" 2> "$tmp/log.$name" &
-    spid=$!
-    i=0
-    while [ $i -lt 50 ] && [ ! -s "$tmp/port.$name" ] && kill -0 $spid 2>/dev/null; do
-      sleep 0.1; i=$((i + 1))
-    done
-    port=$(head -n 1 "$tmp/port.$name")
-    if [ -n "$port" ]; then
-      # Debian's tcpserver may print the port before it listens
-      i=0
-      until timeout 5 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 2)" \
-          > /dev/null 2>&1; do
-        i=$((i + 1)); [ $i -lt 20 ] || { port=; break; }; sleep 0.1
-      done
-    fi
-    [ -n "$port" ] || { kill -TERM $spid 2>/dev/null; wait $spid 2>/dev/null; spid=; }
-  done
-  [ -n "$port" ] || fail "launcher did not start"
+    "$Q/bin/qmail-popup" localhost "$V/bin/vchkpw" "$Q/bin/qmail-pop3d" Maildir ||
+    fail "launcher did not start"
 }
-stop() {
-  kill -TERM "$spid" 2>/dev/null
-  i=0
-  while [ $i -lt 50 ] && kill -0 "$spid" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-  kill -KILL "$spid" 2>/dev/null
-  wait "$spid" 2>/dev/null
-  spid=
-}
+stop() { launch_stop; }
 client() { timeout 120 python3 "$tmp/client.py" "$1" "$port" "$MD" > "$tmp/out.$1" 2>&1 || { cat "$tmp/out.$1"; fail "$1"; }; }
 
 lugid=$ugid pre=

@@ -15,6 +15,7 @@
 # STARTTLS is forgotten) and implicit TLS (465: swaks --tls-on-connect).
 : "${QV_BUILD:?}" "${QV_SRC:?}"
 tmp=$(mktemp -d) || exit 111
+. "$QV_SRC/tests/lib/launch.sh"
 chmod 755 "$tmp"
 spid=
 cleanup() {
@@ -67,30 +68,13 @@ fi
 # qmail-smtpd, which then takes the -u/-g ids instead of the launcher)
 rules="$V/etc/tcp.submission.cdb" tls=
 start() {
-  tries=0 port=
-  while [ $tries -lt 5 ] && [ -z "$port" ]; do
-    tries=$((tries + 1))
-    if [ -n "$tls" ]; then chain="$tls $ugid"; lu=; else chain=; lu=$ugid; fi
-    # empty before the launch: the background job truncates it only after
-    # the fork, so the wait below could read the previous server's port
-    : > "$tmp/port"
+  if [ -n "$tls" ]; then chain="$tls $ugid"; lu=; else chain=; lu=$ugid; fi
+  launch_start "$tmp/port" "$tmp/log.smtpd" \
     env SMTPAUTH='!+cram' QMAILQUEUE="$tmp/qq" "$@" "$Q/bin/qvtcpserver" -1 -x "$rules" $lu \
-      127.0.0.1 0 $chain "$Q/bin/qmail-smtpd" "$V/bin/vchkpw" /bin/true > "$tmp/port" 2> "$tmp/log.smtpd" &
-    spid=$!
-    i=0
-    while [ $i -lt 150 ] && [ ! -s "$tmp/port" ] && kill -0 $spid 2>/dev/null; do
-      sleep 0.1; i=$((i + 1))
-    done
-    port=$(head -n 1 "$tmp/port")
-    [ -n "$port" ] || { kill -TERM $spid 2>/dev/null; wait $spid 2>/dev/null; spid=; }
-  done
-  [ -n "$port" ] || fail "launcher did not start"
+    127.0.0.1 0 $chain "$Q/bin/qmail-smtpd" "$V/bin/vchkpw" /bin/true ||
+    fail "launcher did not start"
 }
-stop() {
-  kill -TERM "$spid" 2>/dev/null
-  wait "$spid" 2>/dev/null
-  spid=
-}
+stop() { launch_stop; }
 sw() { timeout 60 swaks --server 127.0.0.1 --port "$port" --timeout 30 "$@" 2>&1; }
 expect() {  # expect FIXED-STRING OUTPUT WHAT
   echo "$2" | grep -qF -- "$1" || { echo "$2" | tail -n 25; fail "$3: no '$1'"; }

@@ -11,6 +11,7 @@
 # Every wait is bounded; everything started is killed on exit.
 : "${QV_BUILD:?}" "${QV_SRC:?}"
 tmp=$(mktemp -d) || exit 111
+. "$QV_SRC/tests/lib/launch.sh"
 chmod 755 "$tmp"
 spid=
 cleanup() {
@@ -249,38 +250,11 @@ EOT
 # kernel (-1 prints it); retried. Sets spid and port.
 start() {
   name=$1; shift
-  tries=0 port=
-  while [ $tries -lt 5 ] && [ -z "$port" ]; do
-    tries=$((tries + 1))
-    : > "$tmp/port.$name"   # empty before the launch: a stale port must not be read
-    "$@" -1 -x "$V/etc/tcp.smtp.cdb" $ugid 127.0.0.1 0 "$Q/bin/qmail-smtpd" \
-      > "$tmp/port.$name" 2> "$tmp/log.$name" &
-    spid=$!
-    i=0
-    while [ $i -lt 50 ] && [ ! -s "$tmp/port.$name" ] && kill -0 $spid 2>/dev/null; do
-      sleep 0.1; i=$((i + 1))
-    done
-    port=$(head -n 1 "$tmp/port.$name")
-    if [ -n "$port" ]; then
-      # Debian's tcpserver may print the port before it listens
-      i=0
-      until timeout 5 swaks --server 127.0.0.1 --port "$port" --quit-after connect \
-          > /dev/null 2>&1; do
-        i=$((i + 1)); [ $i -lt 20 ] || { port=; break; }; sleep 0.1
-      done
-    fi
-    [ -n "$port" ] || { kill -TERM $spid 2>/dev/null; wait $spid 2>/dev/null; spid=; }
-  done
-  [ -n "$port" ] || fail "launcher did not start"
+  launch_start "$tmp/port.$name" "$tmp/log.$name" \
+    "$@" -1 -x "$V/etc/tcp.smtp.cdb" $ugid 127.0.0.1 0 "$Q/bin/qmail-smtpd" ||
+    fail "launcher did not start"
 }
-stop() {
-  kill -TERM "$spid" 2>/dev/null
-  i=0
-  while [ $i -lt 50 ] && kill -0 "$spid" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-  kill -KILL "$spid" 2>/dev/null
-  wait "$spid" 2>/dev/null
-  spid=
-}
+stop() { launch_stop; }
 # sw [swaks options]: one transaction, the transcript on stdout
 sw() { timeout 30 swaks --server 127.0.0.1 --port "$port" --timeout 10 --from s@x.org "$@" 2>&1; }
 
