@@ -27,4 +27,4 @@ QMAIL_BIN_PROGS += qmail-popup
 # Linked statically (not under SAN=1: the sanitizers need the dynamic
 # loader): a session's qmail-popup then stays near 0.8 MB resident
 # instead of 1.5 MB with the shared libc mapped in (issue 4's 1 MB goal).
-qmail-popup_LDLIBS := $(if $(SAN),,-static)
+qmail-popup_LDLIBS := -Wl,--wrap=getpwnam -Wl,--wrap=getgrnam $(if $(SAN),,-static)

@@ -37,24 +37,20 @@ static int say(const char *s)
  * 1 done; 0 when the user or group is missing or a step failed. */
 static int drop_root(void)
 {
-  FILE *f;
   struct passwd *pw;
   struct group *gr;
-  uid_t uid = 0, ru, eu, su;
-  gid_t gid = 0, rg, eg, sg;
-  int have_uid = 0, have_gid = 0;
+  uid_t uid, ru, eu, su;
+  gid_t gid, rg, eg, sg;
 
-  if ((f = fopen("/etc/passwd", "re"))) {
-    while ((pw = fgetpwent(f)))
-      if (!strcmp(pw->pw_name, CONF_PARSER_USER)) { uid = pw->pw_uid; have_uid = 1; break; }
-    fclose(f);
-  }
-  if ((f = fopen("/etc/group", "re"))) {
-    while ((gr = fgetgrent(f)))
-      if (!strcmp(gr->gr_name, CONF_NOFILES_GROUP)) { gid = gr->gr_gid; have_gid = 1; break; }
-    fclose(f);
-  }
-  if (!have_uid || !have_gid || uid == 0 || gid == 0) { errno = ENOENT; return 0; }
+  /* lib/etcpw.c through --wrap (pop3/build.mk): /etc/passwd and
+   * /etc/group, no NSS in the static program */
+  pw = getpwnam(CONF_PARSER_USER);
+  if (!pw) { errno = ENOENT; return 0; }
+  uid = pw->pw_uid;
+  gr = getgrnam(CONF_NOFILES_GROUP);
+  if (!gr) { errno = ENOENT; return 0; }
+  gid = gr->gr_gid;
+  if (uid == 0 || gid == 0) { errno = ENOENT; return 0; }
   if (setgroups(1, &gid) == -1) return 0;
   if (setresgid(gid, gid, gid) == -1 || setresuid(uid, uid, uid) == -1) return 0;
   if (getresuid(&ru, &eu, &su) == -1 || ru != uid || eu != uid || su != uid) return 0;

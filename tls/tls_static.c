@@ -10,7 +10,7 @@
  * glibc at run time. qvtls uses none of them: it resolves no host name
  * and loads no module (the default provider is built in). The link maps
  * them here (-Wl,--wrap) to stubs that fail cleanly; getpwnam and
- * getgrnam come from vdeliver/qq_ids.c (/etc/passwd, /etc/group).
+ * getgrnam come from lib/etcpw.c (/etc/passwd, /etc/group).
  *
  * SECURITY: nothing here reads input; every stub refuses. */
 #include <errno.h>

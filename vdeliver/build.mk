@@ -4,10 +4,10 @@ vdeliver_MODULES := vdeliver/dotqmail.c vdeliver/qqenv.c
 vdeliver_DELIVER := vdeliver/deliver.c vdeliver/dotqmail.c
 vdeliver_SRCS := vdeliver/vdeliver.c $(vdeliver_DELIVER)
 vdelivermail_SRCS := $(vdeliver_SRCS)
-qmail-queue_SRCS := vdeliver/qmail-queue.c vdeliver/qqenv.c vdeliver/qq_ids.c $(vdeliver_DELIVER)
+qmail-queue_SRCS := vdeliver/qmail-queue.c vdeliver/qqenv.c $(vdeliver_DELIVER)
 # qmail-queue runs once per message: linked statically, the dynamic
 # loader's work (a fifth of its CPU per message) is gone. getpwnam and
-# getgrnam come from vdeliver/qq_ids.c (/etc/passwd, /etc/group), so no
+# getgrnam come from lib/etcpw.c (/etc/passwd, /etc/group), so no
 # NSS module is needed at run time. Sanitizer builds cannot be static.
 qmail-queue_LDLIBS := -Wl,--wrap=getpwnam -Wl,--wrap=getgrnam $(if $(SAN),,-static)
 fuzz_qqenv_SRCS := vdeliver/qqenv.c
