@@ -50,16 +50,9 @@ int vpw_copy(struct vqpasswd *dst, const struct vqpasswd *src)
 
 static int scan_field_ulong(const char *s, size_t len, unsigned long *out)
 {
-  size_t i;
-  unsigned long n = 0;
+  unsigned long n;
   if (len == 0) { *out = 0; return 1; }
-  for (i = 0; i < len; ++i) {
-    unsigned d;
-    if (s[i] < '0' || s[i] > '9') return 0;
-    d = (unsigned)(s[i] - '0');
-    if (n > (~0UL - d) / 10) return 0;
-    n = n * 10 + d;
-  }
+  if (scan_ulongn(s, len, &n) != len) return 0;   /* digits only, no overflow */
   *out = n;
   return 1;
 }

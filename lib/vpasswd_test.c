@@ -67,6 +67,7 @@ int main(void)
   CHECK(vpw_parse_line(&pw, "abc", 3) == 0);
   CHECK(vpw_parse_line(&pw, "", 0) == 0);
   CHECK(vpw_parse_line(&pw, "a:b:x:0:c:/d:q", 14) == 0);  /* uid not a number */
+  CHECK(vpw_parse_line(&pw, "a:b:18446744073709551616:0:c:/d:q", 33) == 0);  /* overflow */
   CHECK(vpw_parse_line(&pw, "a:b:1:-1:c:/d:q", 15) == 0);
   CHECK(vpw_parse_line(&pw, "a:b:99999999999999999999999:0:c:/d:q", 36) == 0);
   CHECK(vpw_parse_line(&pw, "a:b:::c:/d:q", 12) == 1);  /* empty uid/gid = 0 */

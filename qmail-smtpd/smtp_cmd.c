@@ -10,6 +10,7 @@
  * other control bytes pass through to the command handlers, which
  * reject them where they matter (addresses). */
 #include "byte.h"
+#include "scan.h"
 #include "smtp_cmd.h"
 
 enum { ST_LINE = 0, ST_DISCARD = 1, ST_FRESH = 2 };
@@ -118,16 +119,10 @@ int smtpcmd_param(const char **p, size_t *len, struct smtpparam *out)
 
 int smtpcmd_number(const char *s, size_t len, unsigned long *out)
 {
-  unsigned long v = 0;
-  size_t i;
-  if (!len || len > 20) return 0;
-  for (i = 0; i < len; ++i) {
-    unsigned long d;
-    if (s[i] < '0' || s[i] > '9') return 0;
-    d = (unsigned long)(s[i] - '0');
-    if (v > (~0UL - d) / 10) return 0;
-    v = v * 10 + d;
-  }
+  unsigned long v;
+  /* libowfat's scan_ulongn takes digits only and stops before an
+   * overflow, so "all of it consumed" is the whole check */
+  if (!len || len > 20 || scan_ulongn(s, len, &v) != len) return 0;
   *out = v;
   return 1;
 }
