@@ -38,18 +38,8 @@ MSGS=${BENCH_POP3_MSGS:-500}
 SIZE=${BENCH_POP3_SIZE:-20480}
 USERS=8
 LOAD="$QV_SRC/tests/bench/pop3load.py"
-tmp=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/qv-bench-pop3.XXXXXX") || exit 111
-chmod 755 "$tmp"
-qpid=
-dv=
-cleanup() {
-  [ -n "$qpid" ] && kill -TERM "$qpid" 2>/dev/null
-  [ -n "$dv" ] && doveadm -c "$dv/dovecot.conf" stop > /dev/null 2>&1
-  [ -n "$KEEP" ] && echo "kept $tmp" || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 111' INT TERM
-fail() { echo "pop3 bench: $*"; exit 1; }
+. "$QV_SRC/tests/lib/bench.sh"
+bench_init pop3
 [ -x "$QV_BUILD/bin/qmail-pop3d" ] || fail "no qmail-pop3d in $QV_BUILD/bin"
 
 # ---- qvmail sandbox; as root it belongs to nobody (qmail-popup refuses root)
@@ -96,7 +86,7 @@ tcprules "$V/etc/tcp.pop3.cdb" "$V/etc/tcp.pop3.tmp" < "$V/etc/tcp.pop3" || fail
 "$Q/bin/qvtcpserver" -1 -c 200 -C 0 -x "$V/etc/tcp.pop3.cdb" $UGID 127.0.0.1 0 \
   "$Q/bin/qmail-popup" localhost "$V/bin/vchkpw" "$Q/bin/qmail-pop3d" Maildir \
   > "$tmp/qport" 2> "$tmp/qvtcpserver.log" &
-qpid=$!
+pids=$!
 i=0
 while [ $i -lt 50 ] && [ ! -s "$tmp/qport" ]; do sleep 0.1; i=$((i + 1)); done
 qport=$(head -n 1 "$tmp/qport")
@@ -107,7 +97,7 @@ dport=
 if [ "$(id -u)" = 0 ] && [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/pop3 ]; then
   dv="$tmp/dovecot"
   mkdir -p "$dv/run" "$dv/state" "$dv/home"
-  dport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  dport=$(freeport)
   # the same SHA-512-crypt hashes as qvmail's vpasswd
   vp=$(dirname "$($AS "$V/bin/vuserinfo" -d u1@bench.test)")/vpasswd
   [ -f "$vp" ] || vp="$V/domains/bench.test/vpasswd"
@@ -121,27 +111,11 @@ if [ "$(id -u)" = 0 ] && [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/pop3 
   cp -a "$MD" "$dv/home/u1/Maildir"
   chown -R 65534:65534 "$dv/home"
   chown dovecot "$dv/passwd"; chmod 600 "$dv/passwd"
-  cat > "$dv/dovecot.conf" <<EOT
-protocols = pop3
-listen = 127.0.0.1
-base_dir = $dv/run
-state_dir = $dv/state
-log_path = $dv/dovecot.log
+  { dovecot_conf_common; cat <<EOT; } > "$dv/dovecot.conf"
 ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:~/Maildir
-default_internal_user = dovecot
-default_internal_group = dovecot
-default_login_user = dovenull
-first_valid_uid = 1
 passdb {
   driver = passwd-file
   args = scheme=SHA512-CRYPT $dv/passwd
-}
-userdb {
-  driver = passwd-file
-  args = $dv/passwd
 }
 service pop3-login {
   inet_listener pop3 {
@@ -149,29 +123,17 @@ service pop3-login {
     port = $dport
   }
 }
-service anvil {
-  unix_listener anvil-auth-penalty {
-    mode = 0
-  }
-}
 pop3_uidl_format = %f
 EOT
-  if ! /usr/sbin/dovecot -c "$dv/dovecot.conf" > "$tmp/dovecot.start" 2>&1; then
-    echo "pop3 bench: dovecot did not start; qvmail figures only"
-    sed 's/^/  /' "$tmp/dovecot.start" "$dv/dovecot.log" 2>/dev/null | tail -n 10
-    dv= dport=
+  if dovecot_start; then
+    waitport "$dport"
   else
-    i=0
-    while [ $i -lt 50 ] && ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $dport), 1)" 2>/dev/null; do
-      sleep 0.1; i=$((i + 1))
-    done
+    dport=
   fi
 else
   echo "pop3 bench: the Dovecot comparison needs root and dovecot-pop3d; qvmail figures only"
 fi
 
-fig() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-ratio() { echo "$1 $2" | awk '$2 > 0 { printf "%.2f", $1 / $2 }'; }
 status=0
 # warm-up, not timed: first exec, page cache, Dovecot's index of the mailbox
 python3 "$LOAD" retr "$qport" 1 u1@bench.test pw1 > /dev/null || { tail -n 5 "$tmp/qvtcpserver.log"; fail "qvmail warm-up"; }

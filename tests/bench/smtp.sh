@@ -51,18 +51,8 @@ USERS=${BENCH_SMTP_USERS:-8}
 M4K=${BENCH_SMTP_MSGS_4K:-200}
 M100K=${BENCH_SMTP_MSGS_100K:-50}
 LOAD="$QV_SRC/tests/bench/smtpload.py"
-tmp=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/qv-bench-smtp.XXXXXX") || exit 111
-chmod 755 "$tmp"
-qpid=
-pf=
-cleanup() {
-  [ -n "$qpid" ] && kill -TERM "$qpid" 2>/dev/null
-  [ -n "$pf" ] && postfix -c "$pf/etc" stop > /dev/null 2>&1
-  [ -n "$KEEP" ] && echo "kept $tmp" || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 111' INT TERM
-fail() { echo "smtp bench: $*"; exit 1; }
+. "$QV_SRC/tests/lib/bench.sh"
+bench_init smtp
 
 # ---- qvmail sandbox
 Q="$tmp/q" V="$tmp/v"
@@ -86,7 +76,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 $RUN "$Q/bin/qvtcpserver" -1 -c 200 -C 0 127.0.0.1 0 "$Q/bin/qmail-smtpd" \
   > "$tmp/qport" 2> "$tmp/qvtcpserver.log" &
-qpid=$!
+pids=$!
 i=0
 while [ $i -lt 50 ] && [ ! -s "$tmp/qport" ]; do sleep 0.1; i=$((i + 1)); done
 qport=$(head -n 1 "$tmp/qport")
@@ -100,38 +90,16 @@ if [ "$(id -u)" = 0 ] && command -v postfix > /dev/null 2>&1; then
   mkdir -p "$pf/etc" "$pf/spool" "$pf/data" "$pf/mail"
   chown postfix "$pf/data"
   chown 65534:65534 "$pf/mail"
-  pfport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  pfport=$(freeport)
   : > "$pf/etc/vmailbox"
   i=1
   while [ $i -le "$USERS" ]; do
     echo "u$i@bench.test bench.test/u$i/" >> "$pf/etc/vmailbox"
     i=$((i + 1))
   done
-  cat > "$pf/etc/main.cf" <<EOT
-compatibility_level = 3.6
-config_directory = $pf/etc
-queue_directory = $pf/spool
-data_directory = $pf/data
-meta_directory = /etc/postfix
-daemon_directory = /usr/lib/postfix/sbin
-shlib_directory = /usr/lib/postfix
-command_directory = /usr/sbin
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = bench-mx.localdomain
-mydomain = localdomain
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtp_dns_support_level = disabled
-smtpd_client_restrictions =
+  { postfix_main_common; cat <<EOT; } > "$pf/etc/main.cf"
 smtpd_tls_security_level = none
-alias_maps =
-alias_database =
-local_recipient_maps =
 relayhost =
-biff = no
 virtual_mailbox_domains = bench.test
 virtual_mailbox_base = $pf/mail
 virtual_mailbox_maps = texthash:$pf/etc/vmailbox
@@ -139,41 +107,18 @@ virtual_uid_maps = static:65534
 virtual_gid_maps = static:65534
 virtual_minimum_uid = 100
 message_size_limit = 10485760
-maillog_file = $pf/maillog
-maillog_file_prefixes = $tmp
-import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C
 EOT
-  cat > "$pf/etc/master.cf" <<EOT
+  { postfix_master_common; cat <<EOT; } > "$pf/etc/master.cf"
 127.0.0.1:$pfport inet n - n - - smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
 proxywrite unix -       -       n       -       1       proxymap
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
 retry     unix  -       -       n       -       -       error
 discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
 virtual   unix  -       n       n       -       -       virtual
 EOT
-  if ! postfix -c "$pf/etc" start > "$tmp/pf.start" 2>&1; then
-    echo "smtp bench: postfix did not start; qvmail figures only"
-    sed 's/^/  /' "$tmp/pf.start" "$pf/maillog" 2>/dev/null | tail -n 10
-    pf= pfport=
+  if postfix_start; then
+    waitport "$pfport"
   else
-    i=0
-    while [ $i -lt 50 ] && ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $pfport), 1)" 2>/dev/null; do
-      sleep 0.1; i=$((i + 1))
-    done
+    pfport=
   fi
 else
   echo "smtp bench: Postfix comparison needs root and the postfix package; qvmail figures only"
@@ -191,8 +136,6 @@ if [ -n "$pfport" ]; then
   }
 fi
 
-# fig KEY LINE: the value of KEY=... in smtpload's output
-fig() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 status=0
 for spec in "4KB 4096 $M4K" "100KB 102400 $M100K"; do
   set -- $spec

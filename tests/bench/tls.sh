@@ -31,28 +31,9 @@ COUNT=${BENCH_TLS_COUNT:-100}
 MSGS=${BENCH_TLS_MSGS:-200}
 SIZE=${BENCH_TLS_SIZE:-102400}
 LOAD="$QV_SRC/tests/bench/tlsload.py"
-tmp=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/qv-bench-tls.XXXXXX") || exit 111
-chmod 755 "$tmp"
-pids=
-pf=
-dv=
-cleanup() {
-  for p in $pids; do kill -TERM "$p" 2>/dev/null; done
-  [ -n "$pf" ] && postfix -c "$pf/etc" stop > /dev/null 2>&1
-  [ -n "$dv" ] && doveadm -c "$dv/dovecot.conf" stop > /dev/null 2>&1
-  [ -n "$KEEP" ] && echo "kept $tmp" || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 111' INT TERM
-fail() { echo "tls bench: $*"; exit 1; }
+. "$QV_SRC/tests/lib/bench.sh"
+bench_init tls
 [ -x "$QV_BUILD/bin/qvtls" ] || fail "no qvtls in $QV_BUILD/bin"
-freeport() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-waitport() {
-  i=0
-  while [ $i -lt 50 ] && ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 1)" 2>/dev/null; do
-    sleep 0.1; i=$((i + 1))
-  done
-}
 
 # ---- qvmail sandbox; as root it belongs to nobody, the keys to qvtls
 Q="$tmp/q" V="$tmp/v" T="$tmp/tls"
@@ -120,60 +101,18 @@ if [ "$(id -u)" = 0 ] && command -v postfix > /dev/null 2>&1; then
   mkdir -p "$pf/etc" "$pf/spool" "$pf/data"
   chown postfix "$pf/data"
   p_smtps=$(freeport)
-  cat > "$pf/etc/main.cf" <<EOT
-compatibility_level = 3.6
-config_directory = $pf/etc
-queue_directory = $pf/spool
-data_directory = $pf/data
-meta_directory = /etc/postfix
-daemon_directory = /usr/lib/postfix/sbin
-shlib_directory = /usr/lib/postfix
-command_directory = /usr/sbin
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = bench-mx.localdomain
-mydomain = localdomain
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtp_dns_support_level = disabled
-smtpd_client_restrictions =
-alias_maps =
-alias_database =
-local_recipient_maps =
-biff = no
+  { postfix_main_common; cat <<EOT; } > "$pf/etc/main.cf"
 smtpd_tls_chain_files = $tmp/peer.pem
 smtpd_tls_security_level = none
-maillog_file = $pf/maillog
-maillog_file_prefixes = $tmp
-import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C
 EOT
-  cat > "$pf/etc/master.cf" <<EOT
+  { postfix_master_common; cat <<EOT; } > "$pf/etc/master.cf"
 127.0.0.1:$p_smtps inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_security_level=encrypt
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
 tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
 EOT
-  if postfix -c "$pf/etc" start > "$tmp/pf.start" 2>&1; then
+  if postfix_start; then
     waitport "$p_smtps"
   else
-    echo "tls bench: postfix did not start; qvmail SMTPS figures only"
-    sed 's/^/  /' "$tmp/pf.start" "$pf/maillog" 2>/dev/null | tail -n 10
-    pf= p_smtps=
+    p_smtps=
   fi
 else
   echo "tls bench: the Postfix comparison needs root and postfix; qvmail SMTPS figures only"
@@ -190,27 +129,11 @@ if [ "$(id -u)" = 0 ] && [ -x /usr/sbin/dovecot ] && [ -x /usr/lib/dovecot/pop3 
   cp -a "$MD" "$dv/home/u1/Maildir"
   chown -R 65534:65534 "$dv/home"
   chown dovecot "$dv/passwd"; chmod 600 "$dv/passwd"
-  cat > "$dv/dovecot.conf" <<EOT
-protocols = pop3
-listen = 127.0.0.1
-base_dir = $dv/run
-state_dir = $dv/state
-log_path = $dv/dovecot.log
+  { dovecot_conf_common; cat <<EOT; } > "$dv/dovecot.conf"
 ssl = yes
 ssl_cert = <$T/default/fullchain.pem
 ssl_key = <$tmp/peer.key
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:~/Maildir
-default_internal_user = dovecot
-default_internal_group = dovecot
-default_login_user = dovenull
-first_valid_uid = 1
 passdb {
-  driver = passwd-file
-  args = $dv/passwd
-}
-userdb {
   driver = passwd-file
   args = $dv/passwd
 }
@@ -225,25 +148,16 @@ service pop3-login {
     ssl = yes
   }
 }
-service anvil {
-  unix_listener anvil-auth-penalty {
-    mode = 0
-  }
-}
 EOT
-  if /usr/sbin/dovecot -c "$dv/dovecot.conf" > "$tmp/dovecot.start" 2>&1; then
+  if dovecot_start; then
     waitport "$d_pop3s"
   else
-    echo "tls bench: dovecot did not start; qvmail POP3 figures only"
-    sed 's/^/  /' "$tmp/dovecot.start" "$dv/dovecot.log" 2>/dev/null | tail -n 10
-    dv= d_pop3= d_pop3s=
+    d_pop3= d_pop3s=
   fi
 else
   echo "tls bench: the Dovecot comparison needs root and dovecot-pop3d; qvmail POP3 figures only"
 fi
 
-fig() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-ratio() { echo "$1 $2" | awk '$2 > 0 { printf "%.2f", $1 / $2 }'; }
 status=0
 hs() { # PORT PROTO
   r=$(python3 "$LOAD" handshake "$1" "$CLIENTS" "$COUNT" "$2") || { status=1; echo "tls bench: failures on port $1: $r" >&2; }

@@ -1,0 +1,139 @@
+# tests/lib/bench.sh — sourced by the benches that measure qvmail against
+# a peer (smtp.sh, pop3.sh, tls.sh): the temp tree and its cleanup, free
+# ports, the figures' arithmetic, and the parts of a private Postfix and
+# Dovecot instance every bench configures the same way. Each bench adds
+# its own listeners and settings; the system instances are never touched.
+#
+# bench_init NAME: makes $tmp (under BENCH_DIR, TMPDIR or /tmp), and on
+#   exit stops what the bench recorded — launcher pids in $pids, Postfix
+#   in $pf, Dovecot in $dv — and removes $tmp (KEEP=1 keeps it).
+#   fail TEXT prints "NAME bench: TEXT" and exits 1.
+bench_init() {
+  bench_name=$1
+  tmp=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/qv-bench-$1.XXXXXX") || exit 111
+  chmod 755 "$tmp"
+  pids= pf= dv=
+  trap bench_cleanup EXIT
+  trap 'exit 111' INT TERM
+}
+bench_cleanup() {
+  for p in $pids; do kill -TERM "$p" 2>/dev/null; done
+  [ -n "$pf" ] && postfix -c "$pf/etc" stop > /dev/null 2>&1
+  [ -n "$dv" ] && doveadm -c "$dv/dovecot.conf" stop > /dev/null 2>&1
+  [ -n "$KEEP" ] && echo "kept $tmp" || rm -rf "$tmp"
+}
+fail() { echo "$bench_name bench: $*"; exit 1; }
+
+freeport() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# waitport PORT: until 127.0.0.1:PORT accepts, at most 5 s
+waitport() {
+  wp_i=0
+  while [ $wp_i -lt 50 ] && ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 1)" 2>/dev/null; do
+    sleep 0.1; wp_i=$((wp_i + 1))
+  done
+}
+# fig KEY LINE: the value of KEY=... in a load generator's output
+fig() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+ratio() { echo "$1 $2" | awk '$2 > 0 { printf "%.2f", $1 / $2 }'; }
+
+# postfix_main_common: main.cf lines of a private instance in $pf (own
+# config, queue and data directories, loopback only, no DNS, no local
+# delivery, log to $pf/maillog). The bench appends its own.
+postfix_main_common() {
+  cat <<EOT
+compatibility_level = 3.6
+config_directory = $pf/etc
+queue_directory = $pf/spool
+data_directory = $pf/data
+meta_directory = /etc/postfix
+daemon_directory = /usr/lib/postfix/sbin
+shlib_directory = /usr/lib/postfix
+command_directory = /usr/sbin
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = bench-mx.localdomain
+mydomain = localdomain
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtp_dns_support_level = disabled
+smtpd_client_restrictions =
+alias_maps =
+alias_database =
+local_recipient_maps =
+biff = no
+maillog_file = $pf/maillog
+maillog_file_prefixes = $tmp
+import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C
+EOT
+}
+# postfix_master_common: the master.cf services every instance needs;
+# the bench adds its smtpd listener and any delivery agent.
+postfix_master_common() {
+  cat <<'EOT'
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOT
+}
+# postfix_start: starts the instance in $pf; 1 (and a note, $pf emptied)
+# when it does not start.
+postfix_start() {
+  postfix -c "$pf/etc" start > "$tmp/pf.start" 2>&1 && return 0
+  echo "$bench_name bench: postfix did not start; qvmail figures only"
+  sed 's/^/  /' "$tmp/pf.start" "$pf/maillog" 2>/dev/null | tail -n 10
+  pf=
+  return 1
+}
+
+# dovecot_conf_common: dovecot.conf lines of a private POP3 instance in
+# $dv (own base and state directories, loopback, users from the
+# passwd-file $dv/passwd with their homes, plaintext logins allowed, no
+# auth penalty). The bench adds ssl, its passdb and its listeners.
+dovecot_conf_common() {
+  cat <<EOT
+protocols = pop3
+listen = 127.0.0.1
+base_dir = $dv/run
+state_dir = $dv/state
+log_path = $dv/dovecot.log
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:~/Maildir
+default_internal_user = dovecot
+default_internal_group = dovecot
+default_login_user = dovenull
+first_valid_uid = 1
+userdb {
+  driver = passwd-file
+  args = $dv/passwd
+}
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+EOT
+}
+# dovecot_start: starts the instance in $dv; 1 (and a note, $dv emptied)
+# when it does not start.
+dovecot_start() {
+  /usr/sbin/dovecot -c "$dv/dovecot.conf" > "$tmp/dovecot.start" 2>&1 && return 0
+  echo "$bench_name bench: dovecot did not start; qvmail figures only"
+  sed 's/^/  /' "$tmp/dovecot.start" "$dv/dovecot.log" 2>/dev/null | tail -n 10
+  dv=
+  return 1
+}
