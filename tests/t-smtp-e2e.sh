@@ -10,47 +10,20 @@
 # (every file in new/ complete; every 250 for DATA means a file in new/).
 # Every wait is bounded; everything started is killed on exit.
 : "${QV_BUILD:?}" "${QV_SRC:?}"
-tmp=$(mktemp -d) || exit 111
-. "$QV_SRC/tests/lib/launch.sh"
-chmod 755 "$tmp"
-spid=
-cleanup() {
-  [ -n "$spid" ] && kill -TERM "$spid" 2>/dev/null
-  [ -n "$KEEP" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() {
-  echo "FAIL [$L]: $*"
-  for f in "$tmp"/log.*; do [ -f "$f" ] && { echo "--- $f"; tail -n 20 "$f"; }; done
-  exit 1
-}
+. "$QV_SRC/tests/lib/sandbox.sh"
+sandbox_init
 L=setup
-for c in swaks tcpserver tcprules python3; do
-  command -v $c >/dev/null || fail "$c not installed (scripts/deps)"
-done
-export QMAILDIR="$tmp/q" VPOPMAILDIR="$tmp/v"
-[ "$(basename "$QV_BUILD")" = build-san ] && san="SAN=1" || san=""
-make -s -C "$QV_SRC" setup $san QMAILDIR="$QMAILDIR" VPOPMAILDIR="$VPOPMAILDIR" > "$tmp/log.setup" 2>&1 ||
-  fail "make setup"
-Q=$QMAILDIR V=$VPOPMAILDIR
-echo localhost > "$Q/control/me"
-echo 100000 > "$Q/control/databytes"
-"$V/bin/vadddomain" example.test pw > /dev/null || fail vadddomain
-"$V/bin/vadduser" demo@example.test pw > /dev/null || fail vadduser
+sandbox_need swaks tcpserver tcprules python3
+sandbox_setup
+sandbox_control me localhost databytes 100000
+sandbox_domain example.test demo pw
 grep -qx example.test "$Q/control/rcpthosts" || fail "vadddomain did not add rcpthosts"
-printf '%s\n' '127.0.0.1:allow,RELAYCLIENT=""' '::1:allow,RELAYCLIENT=""' ':allow' > "$V/etc/tcp.smtp"
-timeout 10 tcprules "$V/etc/tcp.smtp.cdb" "$V/etc/tcp.smtp.tmp" < "$V/etc/tcp.smtp" || fail tcprules
-NEW="$("$V/bin/vuserinfo" -d demo@example.test 2>/dev/null)/Maildir/new"
-[ -d "$NEW" ] || NEW="$V/domains/example.test/demo/Maildir/new"
-[ -d "$NEW" ] || fail "no Maildir/new for demo"
+sandbox_rules "$V/etc/tcp.smtp" '127.0.0.1:allow,RELAYCLIENT=""' '::1:allow,RELAYCLIENT=""' ':allow'
+sandbox_maildir demo@example.test
+NEW=$maildir/new
 # qmail-smtpd refuses root: as root the sandbox belongs to nobody and the
 # launchers drop to nobody (-u/-g); otherwise all runs as the invoking user
-ugid=
-if [ "$(id -u)" = 0 ]; then
-  chown -R 65534:65534 "$Q" "$V"
-  ugid="-u 65534 -g 65534"
-fi
+sandbox_own
 count() { find "$NEW" -type f | wc -l; }
 
 cat > "$tmp/client.py" <<'EOT'
@@ -250,11 +223,8 @@ EOT
 # kernel (-1 prints it); retried. Sets spid and port.
 start() {
   name=$1; shift
-  launch_start "$tmp/port.$name" "$tmp/log.$name" \
-    "$@" -1 -x "$V/etc/tcp.smtp.cdb" $ugid 127.0.0.1 0 "$Q/bin/qmail-smtpd" ||
-    fail "launcher did not start"
+  sandbox_serve "$name" "$@" -1 -x "$V/etc/tcp.smtp.cdb" $ugid 127.0.0.1 0 "$Q/bin/qmail-smtpd"
 }
-stop() { launch_stop; }
 # sw [swaks options]: one transaction, the transcript on stdout
 sw() { timeout 30 swaks --server 127.0.0.1 --port "$port" --timeout 10 --from s@x.org "$@" 2>&1; }
 
@@ -318,11 +288,11 @@ run_checks() {
 L=qvtcpserver
 start qv "$QV_BUILD/bin/qvtcpserver"
 run_checks
-stop
+sandbox_stop
 echo "ok   $L"
 L=tcpserver
 start deb tcpserver
 run_checks
-stop
+sandbox_stop
 echo "ok   $L"
 exit 0
