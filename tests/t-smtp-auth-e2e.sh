@@ -14,54 +14,18 @@
 # LOGIN, CRAM-MD5 after it, Received ESMTPSA; an AUTH made before
 # STARTTLS is forgotten) and implicit TLS (465: swaks --tls-on-connect).
 : "${QV_BUILD:?}" "${QV_SRC:?}"
-tmp=$(mktemp -d) || exit 111
-. "$QV_SRC/tests/lib/launch.sh"
-chmod 755 "$tmp"
-spid=
-cleanup() {
-  [ -n "$spid" ] && kill -TERM "$spid" 2>/dev/null
-  [ -n "$KEEP" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() {
-  echo "FAIL [$L]: $*"
-  for f in "$tmp"/log.*; do [ -f "$f" ] && { echo "--- $f"; tail -n 20 "$f"; }; done
-  exit 1
-}
-ok() { echo "ok   $L: $*"; }
+. "$QV_SRC/tests/lib/sandbox.sh"
+sandbox_init
 L=setup
-for c in swaks tcprules python3; do
-  command -v $c >/dev/null || fail "$c not installed (scripts/deps)"
-done
-export QMAILDIR="$tmp/q" VPOPMAILDIR="$tmp/v"
-[ "$(basename "$QV_BUILD")" = build-san ] && san="SAN=1" || san=""
-make -s -C "$QV_SRC" setup $san QMAILDIR="$QMAILDIR" VPOPMAILDIR="$VPOPMAILDIR" > "$tmp/log.setup" 2>&1 ||
-  fail "make setup"
-Q=$QMAILDIR V=$VPOPMAILDIR
-echo localhost > "$Q/control/me"
-echo 1 > "$Q/control/clearpasswords"
-"$V/bin/vadddomain" example.test pw > /dev/null || fail vadddomain
-"$V/bin/vadduser" bob@example.test secret > /dev/null || fail vadduser
+sandbox_need swaks tcprules python3
+sandbox_setup
+sandbox_control me localhost clearpasswords 1
+sandbox_domain example.test bob secret
 "$V/bin/vaddaliasdomain" alias.test example.test > /dev/null 2>&1 ||
   "$V/bin/vaddaliasdomain" example.test alias.test > /dev/null || fail vaddaliasdomain
-printf '%s\n' '127.0.0.1:allow,FORCETLS="0"' ':allow' > "$V/etc/tcp.submission"
-timeout 10 tcprules "$V/etc/tcp.submission.cdb" "$V/etc/tcp.submission.tmp" < "$V/etc/tcp.submission" ||
-  fail tcprules
-mkdir -p "$tmp/out"
-chmod 777 "$tmp/out"
-cat > "$tmp/qq" <<EOQ
-#!/bin/sh
-n=\$(ls "$tmp/out" | grep -c '^msg')
-cat > "$tmp/out/msg\$n"
-cat <&1 > "$tmp/out/env\$n"
-EOQ
-chmod 755 "$tmp/qq"
-ugid=
-if [ "$(id -u)" = 0 ]; then
-  chown -R 65534:65534 "$Q" "$V"
-  ugid="-u 65534 -g 65534"
-fi
+sandbox_rules "$V/etc/tcp.submission" '127.0.0.1:allow,FORCETLS="0"' ':allow'
+sandbox_qq
+sandbox_own
 
 # start [VAR=value...]: the submission service on a kernel-chosen port
 # ($rules: the tcprules file; $tls: a qvtls command in front of
@@ -69,12 +33,9 @@ fi
 rules="$V/etc/tcp.submission.cdb" tls=
 start() {
   if [ -n "$tls" ]; then chain="$tls $ugid"; lu=; else chain=; lu=$ugid; fi
-  launch_start "$tmp/port" "$tmp/log.smtpd" \
-    env SMTPAUTH='!+cram' QMAILQUEUE="$tmp/qq" "$@" "$Q/bin/qvtcpserver" -1 -x "$rules" $lu \
-    127.0.0.1 0 $chain "$Q/bin/qmail-smtpd" "$V/bin/vchkpw" /bin/true ||
-    fail "launcher did not start"
+  sandbox_serve smtpd env SMTPAUTH='!+cram' QMAILQUEUE="$tmp/qq" "$@" "$Q/bin/qvtcpserver" -1 -x "$rules" $lu \
+    127.0.0.1 0 $chain "$Q/bin/qmail-smtpd" "$V/bin/vchkpw" /bin/true
 }
-stop() { launch_stop; }
 sw() { timeout 60 swaks --server 127.0.0.1 --port "$port" --timeout 30 "$@" 2>&1; }
 expect() {  # expect FIXED-STRING OUTPUT WHAT
   echo "$2" | grep -qF -- "$1" || { echo "$2" | tail -n 25; fail "$3: no '$1'"; }
@@ -138,7 +99,7 @@ r=$(timeout 90 python3 "$tmp/fails.py" "$port") || fail "fails.py: $r"
 # 421 follows the third 535 in the same write: smtplib reads 535 535 535 then 421
 [ "$r" = "535 535 535 421 closed" ] || fail "three failures: $r"
 ok "535 535 535, 421, closed"
-stop
+sandbox_stop
 
 # the per-network rule: 127.0.0.9 has no FORCETLS="0"
 L=forcetls
@@ -155,7 +116,7 @@ print(s.docmd("AUTH", "PLAIN AGJvYkBleGFtcGxlLnRlc3QAc2VjcmV0")[0], s.docmd("MAI
 ' "$port") || fail "python from 127.0.0.9: $r"
 [ "$r" = "538 530" ] || fail "127.0.0.9: $r"
 ok "127.0.0.9: no AUTH offered, 538, then 530; 127.0.0.1: plaintext AUTH allowed"
-stop
+sandbox_stop
 
 L=forceauthmailfrom
 start FORCEAUTHMAILFROM=1
@@ -167,7 +128,7 @@ expect "<-  250 2.0.0 ok " "$out" "alias-domain sender"
 out=$(sw --from bob@example.test --to x@remote.example $au)
 expect "<-  250 2.0.0 ok " "$out" "own sender"
 ok "own address and alias domain pass, others 503"
-stop
+sandbox_stop
 
 # TLS through qvtls: STARTTLS (587) and implicit TLS (465), no plaintext
 # AUTH from anywhere (the rules file sets no FORCETLS)
@@ -176,20 +137,11 @@ if [ ! -x "$Q/bin/qvtls" ]; then
   echo "ok   $L: skipped (no qvtls)"
   exit 0
 fi
-command -v openssl > /dev/null || fail "openssl not installed"
-mkdir -p "$tmp/tls/default"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
-  -keyout "$tmp/tls/default/privkey.pem" -out "$tmp/tls/default/fullchain.pem" 2>/dev/null || fail "openssl req"
-chmod 600 "$tmp/tls/default/privkey.pem"
-if [ "$(id -u)" = 0 ]; then
-  tlsuser=$(sed -n 4p "$QV_SRC/conf-users")
-  id "$tlsuser" > /dev/null 2>&1 || fail "user $tlsuser missing (make setup creates it)"
-  chown "$tlsuser" "$tmp/tls/default/privkey.pem"
-fi
-printf '%s\n' ':allow' > "$V/etc/tcp.tls"
-timeout 10 tcprules "$V/etc/tcp.tls.cdb" "$V/etc/tcp.tls.tmp" < "$V/etc/tcp.tls" || fail tcprules
+sandbox_need openssl
+sandbox_cert
+sandbox_rules "$V/etc/tcp.tls" ':allow'
 rules="$V/etc/tcp.tls.cdb"
-tls="$Q/bin/qvtls -d $tmp/tls"
+tls="$Q/bin/qvtls -d $TLS"
 start
 r=$(timeout 60 python3 -c '
 import smtplib, ssl, sys
@@ -213,7 +165,7 @@ for mech in PLAIN LOGIN CRAM-MD5; do
     fail "STARTTLS $mech: Received: $(head -n 2 "$tmp/out/msg0")"
 done
 ok "587 --tls: PLAIN, LOGIN, CRAM-MD5; Received ESMTPSA"
-stop
+sandbox_stop
 # STARTTLS forgets an AUTH made before it (RFC 3207 4.2)
 start FORCETLS=0
 r=$(timeout 60 python3 -c '
@@ -227,8 +179,8 @@ print(a, s.docmd("MAIL", "FROM:<bob@example.test>")[0])
 ' "$port") || fail "python AUTH then STARTTLS: $r"
 [ "$r" = "235 530" ] || fail "AUTH, STARTTLS, MAIL: $r"
 ok "AUTH before STARTTLS is forgotten: 530 after it"
-stop
-tls="$Q/bin/qvtls -i -d $tmp/tls"
+sandbox_stop
+tls="$Q/bin/qvtls -i -d $TLS"
 start
 for mech in PLAIN LOGIN CRAM-MD5; do
   rm -f "$tmp"/out/*
@@ -241,5 +193,5 @@ for mech in PLAIN LOGIN CRAM-MD5; do
     fail "implicit TLS $mech: Received: $(head -n 2 "$tmp/out/msg0")"
 done
 ok "465 --tls-on-connect: PLAIN, LOGIN, CRAM-MD5; Received ESMTPSA"
-stop
+sandbox_stop
 exit 0
