@@ -17,52 +17,24 @@
 # fixture shows the UIDLs qmail-pop3d showed. Every wait is bounded;
 # everything started is killed on exit.
 : "${QV_BUILD:?}" "${QV_SRC:?}"
-tmp=$(mktemp -d) || exit 111
-. "$QV_SRC/tests/lib/launch.sh"
-chmod 755 "$tmp"
-spid=
-cleanup() {
-  [ -n "$spid" ] && kill -TERM "$spid" 2>/dev/null
-  [ -n "$KEEP" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() {
-  echo "FAIL [$L]: $*"
-  for f in "$tmp"/log.*; do [ -f "$f" ] && { echo "--- $f"; tail -n 20 "$f"; }; done
-  exit 1
-}
+. "$QV_SRC/tests/lib/sandbox.sh"
+sandbox_init
 L=setup
-for c in tcpserver tcprules python3 curl fetchmail getmail; do
-  command -v $c >/dev/null || fail "$c not installed (scripts/deps)"
-done
+sandbox_need tcpserver tcprules python3 curl fetchmail getmail
 [ -x "$QV_BUILD/bin/qmail-pop3d" ] || fail "no qmail-pop3d"
-export QMAILDIR="$tmp/q" VPOPMAILDIR="$tmp/v"
-[ "$(basename "$QV_BUILD")" = build-san ] && san="SAN=1" || san=""
-make -s -C "$QV_SRC" setup $san QMAILDIR="$QMAILDIR" VPOPMAILDIR="$VPOPMAILDIR" > "$tmp/log.setup" 2>&1 ||
-  fail "make setup"
-Q=$QMAILDIR V=$VPOPMAILDIR
-echo localhost > "$Q/control/me"
+sandbox_setup
+sandbox_control me localhost
 # qmail-popup refuses root: as root the sandbox belongs to nobody, the
 # vtools run as nobody (the domain's ids) and the launchers drop to it
-ugid= as=
-if [ "$(id -u)" = 0 ]; then
-  chown -R 65534:65534 "$tmp"
-  ugid="-u 65534 -g 65534"
-  as="setpriv --reuid=65534 --regid=65534 --clear-groups"
-fi
-$as "$V/bin/vadddomain" example.test pw > /dev/null || fail vadddomain
-$as "$V/bin/vadduser" demo@example.test demopw > /dev/null || fail "vadduser demo"
-$as "$V/bin/vadduser" mig@example.test migpw > /dev/null || fail "vadduser mig"
-echo 1 > "$Q/control/clearpasswords"
-$as "$V/bin/vadduser" apop@example.test apopsecret > /dev/null || fail "vadduser apop"
+sandbox_own "$tmp"
+sandbox_domain example.test demo demopw mig migpw
+sandbox_control clearpasswords 1
+sandbox_user apop@example.test apopsecret
 rm -f "$Q/control/clearpasswords"
-home() { $as "$V/bin/vuserinfo" -d "$1" 2>/dev/null; }
-MD=$(home demo@example.test)/Maildir
-MIG=$(home mig@example.test)/Maildir
-[ -d "$MD/new" ] || MD="$V/domains/example.test/demo/Maildir"
-[ -d "$MIG/new" ] || MIG="$V/domains/example.test/mig/Maildir"
-[ -d "$MD/new" ] && [ -d "$MIG/new" ] || fail "no Maildirs"
+sandbox_maildir demo@example.test
+MD=$maildir
+sandbox_maildir mig@example.test
+MIG=$maildir
 FIX="$QV_SRC/tests/fixtures/pop3-migrated"
 if [ -d "$FIX" ]; then
   for d in new cur; do
@@ -70,8 +42,7 @@ if [ -d "$FIX" ]; then
   done
   [ -n "$as" ] && chown -R 65534:65534 "$MIG"
 fi
-printf '%s\n' '127.0.0.1:allow,FORCETLS="0"' ':allow' > "$V/etc/tcp.pop3"
-timeout 10 tcprules "$V/etc/tcp.pop3.cdb" "$V/etc/tcp.pop3.tmp" < "$V/etc/tcp.pop3" || fail tcprules
+sandbox_rules "$V/etc/tcp.pop3" '127.0.0.1:allow,FORCETLS="0"' ':allow'
 
 cat > "$tmp/client.py" <<'EOT'
 import base64, hashlib, os, poplib, re, socket, sys, time
@@ -209,15 +180,9 @@ def forcetls():
     # 127.0.0.9 has no FORCETLS="0": no plaintext, CAPA without USER/SASL
     s, f = raw('127.0.0.9')
     g = f.readline()
-    s.sendall(b'CAPA\r\n')
-    capa = []
-    while True:
-        l = f.readline()
-        capa.append(l)
-        if l in (b'.\r\n', b''):
-            break
-    if b'USER\r\n' in capa or any(l.startswith(b'SASL') for l in capa):
-        fail('CAPA from 127.0.0.9 offers plaintext: %r' % capa)
+    c = capa(s, f)
+    if b'USER\r\n' in c or any(l.startswith(b'SASL') for l in c):
+        fail('CAPA from 127.0.0.9 offers plaintext: %r' % c)
     for c in (b'USER demo@example.test', b'AUTH PLAIN ' + base64.b64encode(b'\0demo@example.test\0demopw')):
         s.sendall(c + b'\r\n')
         r = f.readline()
@@ -234,15 +199,9 @@ def forcetls():
     # the same from 127.0.0.1 lists USER and SASL
     s, f = raw()
     f.readline()
-    s.sendall(b'CAPA\r\n')
-    capa = []
-    while True:
-        l = f.readline()
-        capa.append(l)
-        if l in (b'.\r\n', b''):
-            break
-    if b'USER\r\n' not in capa or b'SASL PLAIN LOGIN\r\n' not in capa:
-        fail('CAPA from 127.0.0.1: %r' % capa)
+    c = capa(s, f)
+    if b'USER\r\n' not in c or b'SASL PLAIN LOGIN\r\n' not in c:
+        fail('CAPA from 127.0.0.1: %r' % c)
     s.close()
 
 def tlsctx():
@@ -357,12 +316,9 @@ EOT
 # ids $lugid, the chain behind $pre (qvtls) if set
 start() {
   name=$1; shift
-  launch_start "$tmp/port.$name" "$tmp/log.$name" \
-    "$@" -1 -x "$V/etc/tcp.pop3.cdb" $lugid 127.0.0.1 0 $pre \
-    "$Q/bin/qmail-popup" localhost "$V/bin/vchkpw" "$Q/bin/qmail-pop3d" Maildir ||
-    fail "launcher did not start"
+  sandbox_serve "$name" "$@" -1 -x "$V/etc/tcp.pop3.cdb" $lugid 127.0.0.1 0 $pre \
+    "$Q/bin/qmail-popup" localhost "$V/bin/vchkpw" "$Q/bin/qmail-pop3d" Maildir
 }
-stop() { launch_stop; }
 client() { timeout 120 python3 "$tmp/client.py" "$1" "$port" "$MD" > "$tmp/out.$1" 2>&1 || { cat "$tmp/out.$1"; fail "$1"; }; }
 
 lugid=$ugid pre=
@@ -439,39 +395,30 @@ if [ -d "$FIX" ]; then
   timeout 60 python3 "$tmp/client.py" uidls "$port" "$MIG" > "$tmp/mig.uidl" 2>&1 || { cat "$tmp/mig.uidl"; fail "migrated UIDL"; }
   diff "$FIX.uidl" "$tmp/mig.uidl" > "$tmp/mig.diff" || { cat "$tmp/mig.diff"; fail "migrated mailbox UIDLs differ"; }
 fi
-stop
+sandbox_stop
 echo "ok   $L"
 
 L=tcpserver
 start deb tcpserver
 mkmsgs
 client session
-stop
+sandbox_stop
 echo "ok   $L"
 
 # STLS and POP3S through qvtls (the TLS stage): as root the launcher
 # stays root, qvtls drops the chain to nobody and its helper to the
 # conf-users TLS user, which alone can read the key
 L=qvtls
-TLS="$tmp/tls"
-mkdir -p "$TLS/default"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
-  -keyout "$TLS/default/privkey.pem" -out "$TLS/default/fullchain.pem" 2>/dev/null || fail "openssl req"
-chmod 600 "$TLS/default/privkey.pem"
+sandbox_cert
 lugid= pre="$QV_BUILD/bin/qvtls -d $TLS $ugid"
-if [ -n "$as" ]; then
-  tlsuser=$(sed -n 4p "$QV_SRC/conf-users")
-  id "$tlsuser" > /dev/null 2>&1 || fail "user $tlsuser missing (make setup creates it)"
-  chown -R "$tlsuser" "$TLS"
-fi
 start tls "$QV_BUILD/bin/qvtcpserver"
 mkmsgs
 client stls
 grep -q 'qmail-popup: warn: tls-failed' "$tmp/log.tls" || fail "the injected STLS session did not fail its handshake"
-stop
+sandbox_stop
 pre="$QV_BUILD/bin/qvtls -i -d $TLS $ugid"
 start tlsi "$QV_BUILD/bin/qvtcpserver"
 client pop3s
-stop
+sandbox_stop
 echo "ok   $L"
 exit 0
