@@ -1,6 +1,7 @@
 # pop3/build.mk — POP3: qmail-popup (before authentication) and
-# qmail-pop3d (after), installed in QMAILDIR/bin. pop3_cmd.c is the
-# command-line parser both use (unit-tested, fuzzed).
+# qmail-pop3d (after), installed in QMAILDIR/bin. Both read lines with
+# lib/linein; pop3_cmd.c is the argument parser both use (unit-tested,
+# fuzzed).
 pop3_PARSERS := pop3/pop3_cmd.c
 pop3_MODULES := $(pop3_PARSERS) pop3/pop3_msg.c pop3/pop3_mbox.c
 fuzz_pop3_cmd_SRCS := pop3/pop3_cmd.c

@@ -21,6 +21,8 @@
 #include <unistd.h>
 #include "fmt.h"
 #include "log.h"
+#include "cmdword.h"
+#include "linein.h"
 #include "pop3_cmd.h"
 #include "pop3_msg.h"
 #include "pop3_session.h"
@@ -417,14 +419,14 @@ static const struct command commands[] = {
 /* One command line. Returns 1 when it was a known command. */
 static int dispatch(struct sess *s, const char *line, size_t len)
 {
-  struct pop3cmd c;
+  struct cmdword c;
   const struct command *cmd;
   const char *arg;
   size_t arglen;
   long i = -1;
-  pop3cmd_split(line, len, &c);
+  cmdword_split(line, len, 0, &c);
   for (cmd = commands; cmd->verb; ++cmd)
-    if (pop3cmd_is(c.verb, c.verblen, cmd->verb)) break;
+    if (cmdword_is(c.verb, c.verblen, cmd->verb)) break;
   if (!cmd->verb) { puts_(s, REPLY_UNIMPL); return 0; }
   arg = c.arg;
   arglen = c.arglen;
@@ -445,7 +447,7 @@ static int dispatch(struct sess *s, const char *line, size_t len)
 
 int pop3sess_run(struct pop3io *io, struct pop3mbox *mb)
 {
-  struct pop3line line;
+  struct linein line;
   struct sess s;
   unsigned int bad = 0;
   s.io = io;
@@ -453,23 +455,23 @@ int pop3sess_run(struct pop3io *io, struct pop3mbox *mb)
   s.last = 0;
   s.status = -1;
   s.ioerr = 0;
-  pop3line_init(&line, POP3LINE_MAX);
+  linein_init(&line, POP3LINE_MAX, LINEIN_NONUL);
   while (s.status < 0 && !s.ioerr) {
     size_t used;
     int r;
     if (io->ipos == io->ilen) {
       if (!pop3io_flush(io) || !fill(io)) { s.status = 0; break; }
     }
-    r = pop3line_feed(&line, io->ibuf + io->ipos, io->ilen - io->ipos, &used);
+    r = linein_feed(&line, io->ibuf + io->ipos, io->ilen - io->ipos, &used);
     io->ipos += used;
-    if (r == POP3LINE_MORE) continue;
+    if (r == LINEIN_MORE) continue;
     if (r == -1) { fail_temp(&s, "input", ENOMEM); break; }
-    if (r == POP3LINE_DONE && dispatch(&s, line.line.s, line.line.len)) {
+    if (r == LINEIN_DONE && dispatch(&s, line.line.s, line.line.len)) {
       bad = 0;
       continue;
     }
-    if (r == POP3LINE_TOOLONG) puts_(&s, REPLY_TOOLONG);
-    else if (r == POP3LINE_BADBYTE) puts_(&s, REPLY_SYNTAX);
+    if (r == LINEIN_TOOLONG) puts_(&s, REPLY_TOOLONG);
+    else if (r == LINEIN_BADBYTE) puts_(&s, REPLY_SYNTAX);
     if (++bad >= MAXBAD) {
       puts_(&s, REPLY_TOOMANY);
       log_event("warn", "too-many-bad-commands", "user", getenv("USER"), (char *)0);
@@ -477,6 +479,6 @@ int pop3sess_run(struct pop3io *io, struct pop3mbox *mb)
     }
   }
   if (!s.ioerr) pop3io_flush(io);
-  pop3line_free(&line);
+  linein_free(&line);
   return s.status < 0 ? 0 : s.status;
 }

@@ -2,7 +2,7 @@
  * (see popup_io.h).
  *
  * Invariant: pio_getline consumes from the fd exactly the bytes that
- * pop3line_feed reported as used, so the kernel still holds everything
+ * linein_feed reported as used, so the kernel still holds everything
  * after the current line when the function returns.
  *
  * SECURITY: the input is untrusted network data before authentication.
@@ -59,7 +59,7 @@ static int consume(int fd, char *buf, size_t n)
   return 0;
 }
 
-int pio_getline(struct pop3line *l, int fd, unsigned long timeout)
+int pio_getline(struct linein *l, int fd, unsigned long timeout)
 {
   char buf[512];
   static int notsock;   /* fd 0 is the same object for the whole run */
@@ -81,10 +81,10 @@ int pio_getline(struct pop3line *l, int fd, unsigned long timeout)
       return -1;
     }
     if (n == 0) return 0;
-    r = pop3line_feed(l, buf, (size_t)n, &used);
+    r = linein_feed(l, buf, (size_t)n, &used);
     if (!notsock && consume(fd, buf, used) == -1) return -1;
     if (r < 0) { errno = ENOMEM; return -1; }
-    if (r != POP3LINE_MORE) return r;
+    if (r != LINEIN_MORE) return r;
   }
 }
 

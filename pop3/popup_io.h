@@ -12,15 +12,15 @@
 #ifndef QV_POPUP_IO_H
 #define QV_POPUP_IO_H
 #include <stddef.h>
-#include "pop3_cmd.h"
+#include "linein.h"
 
-/* Reads the next line from fd into l (see pop3line_feed), waiting at
+/* Reads the next line from fd into l (see linein_feed), waiting at
  * most timeout seconds for the whole line (a client dribbling a byte at
- * a time gets no more). Returns POP3LINE_DONE,
- * POP3LINE_TOOLONG or POP3LINE_BADBYTE; 0 at end of input (also in the
+ * a time gets no more). Returns LINEIN_DONE,
+ * LINEIN_TOOLONG or LINEIN_BADBYTE; 0 at end of input (also in the
  * middle of a line); -1 with errno: ETIMEDOUT, ENOMEM or a read error.
  * Never consumes a byte after the LF that ends the line. */
-int pio_getline(struct pop3line *l, int fd, unsigned long timeout);
+int pio_getline(struct linein *l, int fd, unsigned long timeout);
 
 /* Writes all of (s, len) to fd within timeout seconds. 1 ok; 0 with errno (ETIMEDOUT, EPIPE, ...). */
 int pio_write(int fd, const char *s, size_t len, unsigned long timeout);

@@ -30,6 +30,9 @@
 #include "control.h"
 #include "fmt.h"
 #include "log.h"
+#include "cmdword.h"
+#include "linein.h"
+#include "pop3_cmd.h"
 #include "popup_io.h"
 #include "popup_session.h"
 #include "sa.h"
@@ -90,7 +93,7 @@ static int refusal_code(int code)
 
 struct session {
   const struct popup_config *c;
-  struct pop3line in;
+  struct linein in;
   stralloc ts;          /* the APOP timestamp of the greeting */
   stralloc user;        /* from USER, NUL-terminated */
   int have_user;
@@ -270,16 +273,16 @@ static void do_apop(struct session *s, const char *arg, size_t len)
 static int sasl_read(struct session *s, stralloc *out)
 {
   int r;
-  pop3line_setmax(&s->in, SASL_LINEMAX + 2);
+  linein_setmax(&s->in, SASL_LINEMAX + 2);
   r = read_timeout(s) ? pio_getline(&s->in, 0, read_timeout(s)) : (errno = ETIMEDOUT, -1);
-  pop3line_setmax(&s->in, POP3LINE_MAX);
+  linein_setmax(&s->in, POP3LINE_MAX);
   if (r == 0) { finish(s, 0); return 0; }
   if (r < 0) {
     if (errno == ETIMEDOUT) log_event("info", "timeout", "ip", s->c->ip, (char *)0);
     finish(s, errno == ENOMEM ? 111 : 0);
     return 0;
   }
-  if (r != POP3LINE_DONE) { bad_command(s, R_TOOLONG); return 0; }
+  if (r != LINEIN_DONE) { bad_command(s, R_TOOLONG); return 0; }
   if (s->in.line.len == 1 && s->in.line.s[0] == '*') { say(s, R_CANCEL); return 0; }
   if (!sasl_b64_decode(out, s->in.line.s, s->in.line.len)) {
     wipe_line(s);
@@ -314,8 +317,8 @@ static void do_auth(struct session *s, const char *arg, size_t len)
   int have_ir = 0, plain;
 
   if (!pop3cmd_word(&p, &n, &mech, &mechlen)) { say(s, R_MECHS); return; }
-  if (pop3cmd_is(mech, mechlen, "PLAIN")) plain = 1;
-  else if (pop3cmd_is(mech, mechlen, "LOGIN")) plain = 0;
+  if (cmdword_is(mech, mechlen, "PLAIN")) plain = 1;
+  else if (cmdword_is(mech, mechlen, "LOGIN")) plain = 0;
   else { bad_command(s, R_BADMECH); return; }
   if (pop3cmd_word(&p, &n, &w, &wlen)) {
     have_ir = 1;
@@ -419,11 +422,11 @@ static const struct popup_cmd {
 
 static void dispatch(struct session *s)
 {
-  struct pop3cmd c;
+  struct cmdword c;
   const struct popup_cmd *t;
-  pop3cmd_split(s->in.line.s, s->in.line.len, &c);
+  cmdword_split(s->in.line.s, s->in.line.len, 0, &c);
   for (t = cmds; t->verb; ++t) {
-    if (!pop3cmd_is(c.verb, c.verblen, t->verb)) continue;
+    if (!cmdword_is(c.verb, c.verblen, t->verb)) continue;
     if ((t->flags & NEED_PLAINTEXT) && !plaintext_ok(s)) {
       wipe_line(s);
       forget_user(s);
@@ -451,7 +454,7 @@ int popup_run(const struct popup_config *c)
   memset(&s, 0, sizeof s);
   s.c = c;
   s.deadline = time(0) + (time_t)(c->timeout < POPUP_LOGINTIME ? POPUP_LOGINTIME : c->timeout);
-  pop3line_init(&s.in, POP3LINE_MAX);
+  linein_init(&s.in, POP3LINE_MAX, LINEIN_NONUL);
   if (!popup_timestamp(&s.ts, (unsigned long)getpid(), (unsigned long)time(0), c->host) ||
       !stralloc_copys(&g, R_GREETING_PRE) || !stralloc_cat(&g, &s.ts) ||
       !stralloc_cats(&g, "\r\n")) {
@@ -469,13 +472,13 @@ int popup_run(const struct popup_config *c)
       else if (errno == ENOMEM) { say(&s, R_NOMEM); finish(&s, 111); break; }
       break;
     }
-    if (r == POP3LINE_TOOLONG) bad_command(&s, R_TOOLONG);
-    else if (r == POP3LINE_BADBYTE) bad_command(&s, R_BADBYTE);
+    if (r == LINEIN_TOOLONG) bad_command(&s, R_TOOLONG);
+    else if (r == LINEIN_BADBYTE) bad_command(&s, R_BADBYTE);
     else dispatch(&s);
   }
   wipe_line(&s);
   forget_user(&s);
-  pop3line_free(&s.in);
+  linein_free(&s.in);
   stralloc_free(&s.user);
   stralloc_free(&s.ts);
   return s.code;

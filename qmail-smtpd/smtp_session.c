@@ -41,6 +41,8 @@
 #include "paths.h"
 #include "log.h"
 #include "sa.h"
+#include "linein.h"
+#include "cmdword.h"
 #include "smtp_cmd.h"
 #include "smtp_addr.h"
 #include "smtp_data.h"
@@ -120,7 +122,7 @@ struct smtpd {
   char in[8192];
   size_t inpos, inlen;
   stralloc out;
-  struct smtpline line;
+  struct linein line;
   int state;
   int esmtp;              /* EHLO seen: enhanced codes in replies */
   unsigned long errors;
@@ -143,7 +145,7 @@ struct smtpd {
   const char *authmech;
   unsigned long authfails;
   struct smtpauth auth;
-  struct smtpline authline;   /* SASL lines: up to SASL_LINEMAX */
+  struct linein authline;   /* SASL lines: up to SASL_LINEMAX */
   stralloc mailauth;      /* MAIL AUTH=, trusted clients only; per transaction */
   stralloc defdom;        /* default domain for FORCEAUTHMAILFROM, read once */
   int havedefdom;
@@ -498,19 +500,19 @@ static void do_mail(struct smtpd *s, const char *arg, size_t len)
   p = arg + s->addr.rest;
   plen = len - s->addr.rest;
   while ((r = smtpcmd_param(&p, &plen, &prm)) == 1) {
-    if (smtpcmd_is(prm.key, prm.keylen, "size")) {
+    if (cmdword_is(prm.key, prm.keylen, "size")) {
       if (!prm.val || !smtpcmd_number(prm.val, prm.vallen, &size)) { error(s, R_SYNTAX); return; }
       if (s->c->databytes && size > s->c->databytes) { reply(s, R_TOOBIG); return; }
-    } else if (smtpcmd_is(prm.key, prm.keylen, "body")) {
-      if (!prm.val || (!smtpcmd_is(prm.val, prm.vallen, "7bit")
-                       && !smtpcmd_is(prm.val, prm.vallen, "8bitmime"))) {
+    } else if (cmdword_is(prm.key, prm.keylen, "body")) {
+      if (!prm.val || (!cmdword_is(prm.val, prm.vallen, "7bit")
+                       && !cmdword_is(prm.val, prm.vallen, "8bitmime"))) {
         error(s, R_SYNTAX);
         return;
       }
-    } else if (smtpcmd_is(prm.key, prm.keylen, "smtputf8")) {
+    } else if (cmdword_is(prm.key, prm.keylen, "smtputf8")) {
       if (prm.val) { error(s, R_SYNTAX); return; }
       utf8 = 1;
-    } else if (smtpcmd_is(prm.key, prm.keylen, "auth")) {
+    } else if (cmdword_is(prm.key, prm.keylen, "auth")) {
       /* RFC 4954 5: the original submitter; only a trusted client's
        * (RELAYCLIENT) is kept, for Received when TCPREMOTEINFO is unset */
       if (!prm.val || !smtpauth_xtext(&s->mailauth, prm.val, prm.vallen)) {
@@ -705,11 +707,11 @@ static int auth_readline(struct smtpd *s)
     size_t used;
     int r;
     if (s->inpos == s->inlen) fill(s);
-    r = smtpline_feed(&s->authline, s->in + s->inpos, s->inlen - s->inpos, &used);
+    r = linein_feed(&s->authline, s->in + s->inpos, s->inlen - s->inpos, &used);
     s->inpos += used;
     if (r < 0) nomem(s);
-    if (r == SMTPLINE_DONE) return 1;
-    if (r == SMTPLINE_TOOLONG) return 0;
+    if (r == LINEIN_DONE) return 1;
+    if (r == LINEIN_TOOLONG) return 0;
   }
 }
 
@@ -901,11 +903,11 @@ static const struct verb {
 
 static void dispatch(struct smtpd *s, const char *line, size_t len)
 {
-  struct smtpcmd cmd;
+  struct cmdword cmd;
   const struct verb *v;
-  smtpcmd_split(line, len, &cmd);
+  cmdword_split(line, len, CMDWORD_TRIM, &cmd);
   for (v = verbs; v->name; ++v)
-    if (smtpcmd_is(cmd.verb, cmd.verblen, v->name)) break;
+    if (cmdword_is(cmd.verb, cmd.verblen, v->name)) break;
   if (!v->name) { error(s, R_UNIMPL); return; }
   if (!(v->states & s->state)) {
     if (v->refused) v->refused(s, cmd.arg, cmd.arglen);
@@ -922,10 +924,10 @@ static void dispatch(struct smtpd *s, const char *line, size_t len)
  * reader's own limit is raised for AUTH lines only). */
 static int longline(struct smtpd *s)
 {
-  struct smtpcmd cmd;
+  struct cmdword cmd;
   if (s->line.count <= s->c->linemax) return 0;
-  smtpcmd_split(s->line.line.s, s->line.line.len, &cmd);
-  return !smtpcmd_is(cmd.verb, cmd.verblen, "auth");
+  cmdword_split(s->line.line.s, s->line.line.len, CMDWORD_TRIM, &cmd);
+  return !cmdword_is(cmd.verb, cmd.verblen, "auth");
 }
 
 int smtpd_run(const struct smtpd_config *c, int infd, int outfd)
@@ -937,8 +939,8 @@ int smtpd_run(const struct smtpd_config *c, int infd, int outfd)
   s.state = ST_INIT;
   /* RFC 4954 4: an AUTH line with its initial response may be 12288
    * bytes; every other command keeps the smtplinemax limit (longline) */
-  smtpline_init(&s.line, c->auth.mechs && c->linemax < SASL_LINEMAX + 2 ? SASL_LINEMAX + 2 : c->linemax);
-  smtpline_init(&s.authline, SASL_LINEMAX + 2);
+  linein_init(&s.line, c->auth.mechs && c->linemax < SASL_LINEMAX + 2 ? SASL_LINEMAX + 2 : c->linemax, 0);
+  linein_init(&s.authline, SASL_LINEMAX + 2, 0);
   /* qmail: the HELO host is the remote host until HELO/EHLO */
   if (!stralloc_copys(&s.helo, c->remotehost) || !sa_cstr(&s.helo)) nomem(&s);
   outs(&s, "220 ");
@@ -948,12 +950,12 @@ int smtpd_run(const struct smtpd_config *c, int infd, int outfd)
     size_t used;
     int r;
     if (s.inpos == s.inlen) fill(&s);
-    r = smtpline_feed(&s.line, s.in + s.inpos, s.inlen - s.inpos, &used);
+    r = linein_feed(&s.line, s.in + s.inpos, s.inlen - s.inpos, &used);
     s.inpos += used;
     if (r < 0) nomem(&s);
-    if (r == SMTPLINE_TOOLONG) error(&s, R_TOOLONG);
-    else if (r == SMTPLINE_DONE && longline(&s)) error(&s, R_TOOLONG);
-    else if (r == SMTPLINE_DONE) dispatch(&s, s.line.line.s, s.line.line.len);
+    if (r == LINEIN_TOOLONG) error(&s, R_TOOLONG);
+    else if (r == LINEIN_DONE && longline(&s)) error(&s, R_TOOLONG);
+    else if (r == LINEIN_DONE) dispatch(&s, s.line.line.s, s.line.line.len);
   }
 }
 
