@@ -8,46 +8,17 @@
 # tcp.pop3 rule: plaintext from 127.0.0.2 refused, allowed after STLS
 # (curl --ssl-reqd) and on POP3S (base+995) when qvtls is built.
 : "${QV_BUILD:?}" "${QV_SRC:?}"
-tmp=$(mktemp -d) || exit 111
-chmod 755 "$tmp"
-D=$tmp/demo
-cleanup() {
-  DEMO_DIR=$D sh "$QV_SRC/scripts/demo" stop > /dev/null 2>&1
-  [ -n "$KEEP" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() {
-  echo "FAIL: $*"
-  for f in "$D"/log/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }; done
-  exit 1
-}
-for c in swaks tcprules python3 curl fetchmail; do
-  command -v $c > /dev/null || fail "$c not installed (scripts/deps)"
-done
-[ "$(basename "$QV_BUILD")" = build-san ] && san="SAN=1" || san=""
-make -s -C "$QV_SRC" setup $san QMAILDIR="$D/qmail" VPOPMAILDIR="$D/vpopmail" > "$tmp/setup.log" 2>&1 ||
-  fail "make setup: $(tail -n 5 "$tmp/setup.log")"
-BASE=$((20000 + ($$ % 397) * 100))
-DEMO_DIR=$D DEMO_PORT_BASE=$BASE sh "$QV_SRC/scripts/demo" start > "$tmp/demo.out" 2>&1 ||
-  fail "scripts/demo: $(tail -n 5 "$tmp/demo.out")"
+. "$QV_SRC/tests/lib/sandbox.sh"
+sandbox_init
+sandbox_need swaks tcprules python3 curl fetchmail
+sandbox_demo
 grep -q "pop3:$((BASE + 110))" "$tmp/demo.out" || fail "no pop3 service: $(grep Services "$tmp/demo.out")"
 grep -q "curl pop3://127.0.0.1:$((BASE + 110))/" "$tmp/demo.out" || fail "no POP3 connect hint"
-pw=$(awk '$1 == "demo@example.test" { print $2 }' "$D/passwords")
-[ -n "$pw" ] || fail "no demo password"
 tls=
 [ -x "$QV_BUILD/bin/qvtls" ] && tls=1
-ports="$((BASE + 25)) $((BASE + 110))"
-[ -n "$tls" ] && ports="$ports $((BASE + 995))"
-for p in $ports; do
-  i=0
-  until python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 2).close()' $p 2> /dev/null; do
-    i=$((i + 1)); [ $i -lt 50 ] || fail "port $p does not listen"; sleep 0.1
-  done
-done
-MD=$(dirname "$(ls -d "$D"/vpopmail/domains/example.test/demo/Maildir/new 2>/dev/null ||
-  ls -d "$D"/vpopmail/domains/*/example.test/demo/Maildir/new)")
-[ -d "$MD/new" ] || fail "no Maildir for demo"
+sandbox_wait_port $((BASE + 25)) $((BASE + 110)) ${tls:+$((BASE + 995))}
+sandbox_maildir demo@example.test
+MD=$maildir
 for i in 1 2; do
   timeout 60 swaks --server 127.0.0.1 --port $((BASE + 25)) --timeout 30 --from s@x.org \
     --to demo@example.test --header "X-Id: demo-pop3-$i" --body "body $i" > "$tmp/swaks.$i" 2>&1 ||

@@ -8,43 +8,16 @@
 # MAIL before AUTH 530; plaintext AUTH works from 127.0.0.2 only (the
 # demo's tcp.submission rule). Skips without qvtls.
 : "${QV_BUILD:?}" "${QV_SRC:?}"
-tmp=$(mktemp -d) || exit 111
-chmod 755 "$tmp"
-D=$tmp/demo
-cleanup() {
-  DEMO_DIR=$D sh "$QV_SRC/scripts/demo" stop > /dev/null 2>&1
-  [ -n "$KEEP" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() {
-  echo "FAIL: $*"
-  for f in "$D"/log/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }; done
-  exit 1
-}
-for c in swaks tcprules openssl python3; do
-  command -v $c > /dev/null || fail "$c not installed (scripts/deps)"
-done
+. "$QV_SRC/tests/lib/sandbox.sh"
+sandbox_init
+sandbox_need swaks tcprules openssl python3
 [ -x "$QV_BUILD/bin/qvtls" ] || { echo "ok   skipped (no qvtls)"; exit 0; }
-[ "$(basename "$QV_BUILD")" = build-san ] && san="SAN=1" || san=""
-make -s -C "$QV_SRC" setup $san QMAILDIR="$D/qmail" VPOPMAILDIR="$D/vpopmail" > "$tmp/setup.log" 2>&1 ||
-  fail "make setup: $(tail -n 5 "$tmp/setup.log")"
-BASE=$((20000 + ($$ % 400) * 100))
-DEMO_DIR=$D DEMO_PORT_BASE=$BASE sh "$QV_SRC/scripts/demo" start > "$tmp/demo.out" 2>&1 ||
-  fail "scripts/demo: $(tail -n 5 "$tmp/demo.out")"
+sandbox_demo
 grep -q "submission:$((BASE + 587))" "$tmp/demo.out" || fail "no submission service: $(grep Services "$tmp/demo.out")"
 grep -q "smtps:$((BASE + 465))" "$tmp/demo.out" || fail "no smtps service: $(grep Services "$tmp/demo.out")"
-pw=$(awk '$1 == "demo@example.test" { print $2 }' "$D/passwords")
-[ -n "$pw" ] || fail "no demo password"
-# wait until both listen
-for p in $((BASE + 587)) $((BASE + 465)); do
-  i=0
-  until python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 2).close()' $p 2> /dev/null; do
-    i=$((i + 1)); [ $i -lt 50 ] || fail "port $p does not listen"; sleep 0.1
-  done
-done
-NEW=$(ls -d "$D"/vpopmail/domains/example.test/demo/Maildir/new 2>/dev/null || ls -d "$D"/vpopmail/domains/*/example.test/demo/Maildir/new)
-[ -d "$NEW" ] || fail "no Maildir for demo"
+sandbox_wait_port $((BASE + 587)) $((BASE + 465))
+sandbox_maildir demo@example.test
+NEW=$maildir/new
 sw() { timeout 60 swaks --server 127.0.0.1 --timeout 30 --from demo@example.test --to demo@example.test "$@" 2>&1; }
 delivered() {  # delivered ID: the message with X-Id ID names the user, ESMTPSA
   i=0
