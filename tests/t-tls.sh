@@ -17,21 +17,9 @@
 # Debian's tcpserver. Every wait is bounded; everything started is
 # killed on exit.
 : "${QV_BUILD:?}" "${QV_SRC:?}"
-tmp=$(mktemp -d) || exit 111
-chmod 755 "$tmp"
-pids=
-cleanup() {
-  for p in $pids; do kill -TERM "$p" 2>/dev/null; done
-  [ -n "${KEEP:-}" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$QV_SRC/tests/lib/sandbox.sh"
+sandbox_init
 L=setup
-fail() {
-  echo "FAIL [$L]: $*"
-  for f in "$tmp"/log.*; do [ -f "$f" ] && { echo "--- $f"; tail -n 20 "$f"; }; done
-  exit 1
-}
 # waitlog FILE TEXT: TEXT (fixed string) appears in FILE within 5 s (a
 # line is written just after the client saw the failure)
 waitlog() {
@@ -42,36 +30,24 @@ waitlog() {
   done
   return 1
 }
-for c in openssl python3 tcpserver; do
-  command -v $c >/dev/null || fail "$c not installed (scripts/deps)"
-done
+sandbox_need openssl python3 tcpserver
 B=$QV_BUILD/bin
-export QMAILDIR="$tmp/q"
-mkdir -p "$QMAILDIR/control" "$tmp/tls"
-TLS=$tmp/tls
+Q=$tmp/q
+export QMAILDIR="$Q"
+mkdir -p "$Q/control"
 root=
 [ "$(id -u)" = 0 ] && root=1
 
-# certificates: default, two names, Let's Encrypt layout
-mkcert() { # dir cn [keytype]
-  mkdir -p "$TLS/$1"
-  openssl req -x509 -newkey "${3:-rsa:2048}" -nodes -days 2 -subj "/CN=$2" \
-    -keyout "$TLS/$1/privkey.pem.tmp" -out "$TLS/$1/fullchain.pem.tmp" 2>/dev/null || fail "openssl req $1"
-  chmod 600 "$TLS/$1/privkey.pem.tmp"
-  [ -n "$root" ] && chown "$tlsuser" "$TLS/$1/privkey.pem.tmp"
-  mv "$TLS/$1/privkey.pem.tmp" "$TLS/$1/privkey.pem"
-  mv "$TLS/$1/fullchain.pem.tmp" "$TLS/$1/fullchain.pem"
-}
-tlsuser=$(sed -n 4p "$QV_SRC/conf-users")
+# certificates in $TLS: default, two names, Let's Encrypt layout
+sandbox_tlsuser
 protouser=$(sed -n 3p "$QV_SRC/conf-users")
 if [ -n "$root" ]; then
-  id "$tlsuser" >/dev/null 2>&1 || fail "user $tlsuser missing (make setup creates it)"
   id "$protouser" >/dev/null 2>&1 || fail "user $protouser missing"
 fi
-mkcert default default.test
+sandbox_cert default default.test
 openssl ecparam -name prime256v1 -out "$tmp/p256" 2>/dev/null || fail "ecparam"
-mkcert mail.example.test mail.example.test "ec:$tmp/p256"
-mkcert other.example.test other.example.test
+sandbox_cert mail.example.test mail.example.test "ec:$tmp/p256"
+sandbox_cert other.example.test other.example.test
 
 # the protocol program: prints its ids, the SSL_* it got, whether it can
 # read a key, then echoes one line
@@ -90,13 +66,7 @@ ugid=
 # serve NAME ARGS...: qvtcpserver on 127.0.0.1, an ephemeral port in $port
 serve() {
   name=$1; shift
-  : > "$tmp/port.$name"   # empty before the launch: a stale port must not be read
-  "$B/qvtcpserver" -1 -R -H 127.0.0.1 0 "$@" > "$tmp/port.$name" 2> "$tmp/log.$name" &
-  pids="$pids $!"
-  i=0
-  while [ ! -s "$tmp/port.$name" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-  port=$(cat "$tmp/port.$name")
-  [ -n "$port" ] || fail "$name did not start"
+  sandbox_serve -n "$name" "$B/qvtcpserver" -1 -R -H 127.0.0.1 0 "$@"
 }
 serve implicit "$B/qvtls" -i -d "$TLS" $ugid "$tmp/prog.sh"
 P1=$port
@@ -255,7 +225,7 @@ echo "$out" | grep -q RENEGOTIATING || fail "s_client did not try: $out"
 echo "$out" | grep -qi "no renegotiation" || fail "renegotiation not refused: $out"
 
 L=replace
-mkcert default replaced.test
+sandbox_cert default replaced.test
 out=$(client "$P1" "")
 echo "$out" | grep -q "subject=CN = replaced.test" || fail "replaced certificate not served: $out"
 
@@ -319,22 +289,13 @@ rm -f "$QMAILDIR/control/tlsminversion"
 
 L=starttls
 # qmail-smtpd behind qvtls: STARTTLS on one port, implicit TLS on another
-echo localhost > "$QMAILDIR/control/me"
-echo example.test > "$QMAILDIR/control/rcpthosts"
-echo 0 > "$QMAILDIR/control/smtprcptcheck"
-mkdir -p "$tmp/out" && chmod 777 "$tmp/out"
-cat > "$tmp/queue.sh" <<EOT
-#!/bin/sh
-# a qmail-queue stand-in: message on fd 0, envelope on fd 1
-n=\$\$
-cat > "$tmp/out/msg.\$n" && cat 0<&1 > "$tmp/out/env.\$n"
-EOT
-chmod 755 "$tmp/queue.sh"
-serve smtp "$B/qvtls" -d "$TLS" $ugid env QMAILQUEUE="$tmp/queue.sh" "$B/qmail-smtpd"
+sandbox_control me localhost rcpthosts example.test smtprcptcheck 0
+sandbox_qq
+serve smtp "$B/qvtls" -d "$TLS" $ugid env QMAILQUEUE="$tmp/qq" "$B/qmail-smtpd"
 PS=$port
-serve smtps "$B/qvtls" -i -d "$TLS" $ugid env QMAILQUEUE="$tmp/queue.sh" "$B/qmail-smtpd"
+serve smtps "$B/qvtls" -i -d "$TLS" $ugid env QMAILQUEUE="$tmp/qq" "$B/qmail-smtpd"
 PI=$port
-serve smtpnotls "$B/qvtls" -d "$TLS" $ugid env DISABLETLS=1 QMAILQUEUE="$tmp/queue.sh" "$B/qmail-smtpd"
+serve smtpnotls "$B/qvtls" -d "$TLS" $ugid env DISABLETLS=1 QMAILQUEUE="$tmp/qq" "$B/qmail-smtpd"
 PN=$port
 cat > "$tmp/smtp.py" <<'EOT'
 import socket, ssl, sys, time
@@ -442,10 +403,10 @@ elif mode == 'inject-kernel':
 EOT
 smtp() { timeout 30 python3 "$tmp/smtp.py" "$@" 2>&1; }
 out=$(smtp starttls "$PS") || fail "STARTTLS session: $out"
-grep -q "with ESMTPS (TLS_AES" "$tmp"/out/msg.* || fail "Received: no ESMTPS: $(cat "$tmp"/out/msg.*)"
+grep -q "with ESMTPS (TLS_AES" "$tmp"/out/msg* || fail "Received: no ESMTPS: $(cat "$tmp"/out/msg*)"
 rm -f "$tmp"/out/*
 out=$(smtp implicit "$PI") || fail "SMTPS session: $out"
-grep -q "with ESMTPS (TLS_AES" "$tmp"/out/msg.* || fail "SMTPS Received: no ESMTPS"
+grep -q "with ESMTPS (TLS_AES" "$tmp"/out/msg* || fail "SMTPS Received: no ESMTPS"
 out=$(smtp disabled "$PN") || fail "DISABLETLS=1: $out"
 L=injection
 : > "$tmp/log.smtp"
@@ -455,32 +416,22 @@ echo "$out"
 out=$(smtp inject-kernel "$PS") || fail "$out"
 echo "$out"
 waitlog "$tmp/log.smtp" "tls-handshake-fail ip=127.0.0.1" || fail "no handshake failure logged"
-ls "$tmp"/out/env.* >/dev/null 2>&1 && fail "an injected transaction reached the queue"
+ls "$tmp"/out/env* >/dev/null 2>&1 && fail "an injected transaction reached the queue"
 if command -v swaks >/dev/null 2>&1; then
   L=swaks
   out=$(timeout 30 swaks --server 127.0.0.1:$PS --tls --to demo@example.test --from a@client.test 2>&1) ||
     fail "swaks --tls: $out"
-  grep -q "with ESMTPS" "$tmp"/out/msg.* || fail "swaks: no ESMTPS"
+  grep -q "with ESMTPS" "$tmp"/out/msg* || fail "swaks: no ESMTPS"
 fi
 
 L=tcpserver
-: > "$tmp/port.tcpserver"
-tcpserver -1 -R -H 127.0.0.1 0 "$B/qvtls" -i -d "$TLS" $ugid "$tmp/prog.sh" > "$tmp/port.tcpserver" 2> "$tmp/log.tcpserver" &
-pids="$pids $!"
-i=0
-while [ ! -s "$tmp/port.tcpserver" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-P2=$(cat "$tmp/port.tcpserver")
-[ -n "$P2" ] || fail "tcpserver did not start"
+sandbox_serve -n tcpserver tcpserver -1 -R -H 127.0.0.1 0 "$B/qvtls" -i -d "$TLS" $ugid "$tmp/prog.sh"
+P2=$port
 out=$(client "$P2" mail.example.test)
 echo "$out" | grep -q "subject=CN = mail.example.test" || fail "under tcpserver: $out"
 echo "$out" | grep -q "^got ping" || fail "relay under tcpserver: $out"
-tcpserver -1 -R -H 127.0.0.1 0 "$B/qvtls" -d "$TLS" $ugid env QMAILQUEUE="$tmp/queue.sh" "$B/qmail-smtpd" \
-  > "$tmp/port.tcpserver2" 2> "$tmp/log.tcpserver2" &
-pids="$pids $!"
-i=0
-while [ ! -s "$tmp/port.tcpserver2" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-P3=$(cat "$tmp/port.tcpserver2")
-[ -n "$P3" ] || fail "tcpserver (STARTTLS) did not start"
+sandbox_serve -n tcpserver2 tcpserver -1 -R -H 127.0.0.1 0 "$B/qvtls" -d "$TLS" $ugid env QMAILQUEUE="$tmp/qq" "$B/qmail-smtpd"
+P3=$port
 out=$(smtp starttls "$P3") || fail "STARTTLS under tcpserver: $out"
 
 if [ -x "$B/qmail-popup" ]; then

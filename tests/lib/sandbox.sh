@@ -41,9 +41,11 @@
 # sandbox_qq: $tmp/qq, a qmail-queue stand-in (QMAILQUEUE=$tmp/qq) that
 #   writes the Nth message to $tmp/out/msgN and its envelope to
 #   $tmp/out/envN (N from 0; one session at a time).
-# sandbox_serve NAME CMD...: launch_start with port file $tmp/port.NAME
-#   and log $tmp/log.NAME (CMD must print the port: -1); sets port and
-#   spid; fails when it does not start. Several may run at once.
+# sandbox_serve [-n] NAME CMD...: launch_start with port file
+#   $tmp/port.NAME and log $tmp/log.NAME (CMD must print the port: -1);
+#   sets port and spid; fails when it does not start. Several may run at
+#   once. -n: no test connection (launch_noprobe), so the log holds only
+#   the test's own connections.
 # sandbox_stop: stops the launcher in $spid (the last one started).
 # sandbox_wait_port PORT...: fails unless each 127.0.0.1:PORT accepts a
 #   connection within 5 s.
@@ -157,9 +159,12 @@ EOT
 }
 
 sandbox_serve() {
+  launch_noprobe=
+  [ "$1" = -n ] && { launch_noprobe=1; shift; }
   ss_n=$1; shift
   launch_start "$tmp/port.$ss_n" "$tmp/log.$ss_n" "$@" || fail "$ss_n: launcher did not start"
   sb_pids="$sb_pids $spid"
+  launch_noprobe=
 }
 sandbox_stop() {
   ss_keep=
