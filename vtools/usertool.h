@@ -48,4 +48,13 @@ static inline int ut_domain(struct vdomain *d, const char *domain)
   return r;
 }
 
+/* Frees what ut_parse and ut_domain filled: called before a normal
+ * return from main, so every allocation is released. */
+static inline void ut_free(stralloc *user, stralloc *domain, struct vdomain *d)
+{
+  stralloc_free(user);
+  stralloc_free(domain);
+  assign_free(d);
+}
+
 #endif

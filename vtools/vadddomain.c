@@ -138,5 +138,6 @@ int main(int argc, char **argv)
   if (random) printf("Random password: %s\n", pass.s);
   sa_wipe(&pass);
   assign_free(&d);
+  stralloc_free(&dom);
   return 0;
 }

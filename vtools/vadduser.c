@@ -52,12 +52,14 @@ opts_done:
     if (random) vtool_die_msg(255, "Error: don't use -r option when giving password on command line");
     if (!stralloc_copys(&pass, argv[optind++]) || !sa_cstr(&pass)) vtool_die_temp("out of memory");
   }
-  if (!email) { usage(); return 255; }
+  if (!email) { usage(); sa_wipe(&pass); return 255; }
 
   ut_open();
   if (ut_parse(&user, &domain, email) == -1) {
     printf("You did not use a full email address for the user name\n");
     printf("Only full email addresses should be used\n");
+    sa_wipe(&pass);
+    ut_free(&user, &domain, &d);
     return 255;
   }
   if (!ut_domain(&d, domain.s)) vtool_die_msg(255, "Error: Domain does not exist");
@@ -73,6 +75,9 @@ opts_done:
     if (pass.len == 0) {
       printf("Error: No password entered\n");
       usage();
+      sa_wipe(&pass);
+      vpw_free(&pw);
+      ut_free(&user, &domain, &d);
       return 255;
     }
   }
@@ -83,5 +88,7 @@ opts_done:
     vtool_die_msg(255, "Error in vsetuserquota()");
   if (random) printf("Random password: %s\n", pass.s);
   sa_wipe(&pass);
+  vpw_free(&pw);
+  ut_free(&user, &domain, &d);
   return 0;
 }

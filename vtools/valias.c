@@ -54,54 +54,58 @@ static int parse(stralloc *user, stralloc *dom, const char *in)
   size_t len = str_len(in), i;
   const char seps[] = "@%/";
   stralloc all = {0};
-  if (!sa_copyb_lower(&all, in, len)) return VA_MEMORY_ALLOC_ERR;
+  int r = VA_MEMORY_ALLOC_ERR;
+  if (!sa_copyb_lower(&all, in, len)) goto out;
   for (i = 0; i < 3; ++i) {
     size_t at = byte_chr(all.s, all.len, seps[i]);
     if (at < all.len) {
-      if (!stralloc_copyb(user, all.s, at) || !sa_cstr(user)) return VA_MEMORY_ALLOC_ERR;
-      if (!stralloc_copyb(dom, all.s + at + 1, all.len - at - 1) || !sa_cstr(dom)) return VA_MEMORY_ALLOC_ERR;
+      if (!stralloc_copyb(user, all.s, at) || !sa_cstr(user)) goto out;
+      if (!stralloc_copyb(dom, all.s + at + 1, all.len - at - 1) || !sa_cstr(dom)) goto out;
       goto check;
     }
   }
-  if (!stralloc_copy(user, &all) || !sa_cstr(user)) return VA_MEMORY_ALLOC_ERR;
+  if (!stralloc_copy(user, &all) || !sa_cstr(user)) goto out;
   dom->len = 0;
   {
     const char *e = getenv("VPOPMAIL_DOMAIN");
     if (e && *e) {
-      if (!sa_copyb_lower(dom, e, str_len(e))) return VA_MEMORY_ALLOC_ERR;
+      if (!sa_copyb_lower(dom, e, str_len(e))) goto out;
     } else {
-      stralloc p = {0}, t = {0};
+      stralloc p = {0};
       FILE *f;
       char buf[256];
-      if (!paths_vpopmail(&p, "etc/defaultdomain")) return VA_MEMORY_ALLOC_ERR;
+      int ok = 1;
+      if (!paths_vpopmail(&p, "etc/defaultdomain")) goto out;
       f = fopen(p.s, "r");
+      stralloc_free(&p);
       if (f) {
         if (fgets(buf, sizeof buf, f)) {
           size_t l = str_len(buf);
           while (l && (buf[l - 1] == '\n' || buf[l - 1] == '\r' || buf[l - 1] == ' ' || buf[l - 1] == '\t')) --l;
-          if (!sa_copyb_lower(dom, buf, l)) return VA_MEMORY_ALLOC_ERR;
+          ok = sa_copyb_lower(dom, buf, l);
         }
         fclose(f);
       }
-      stralloc_free(&p);
-      stralloc_free(&t);
+      if (!ok) goto out;
     }
   }
 check:
-  stralloc_free(&all);
-  if (user->len > 32) return VA_USER_NAME_TOO_LONG;
-  if (dom->len > 96) return VA_DOMAIN_NAME_TOO_LONG;
-  for (i = 0; i < user->len; ++i) {
+  r = 0;
+  if (user->len > 32) r = VA_USER_NAME_TOO_LONG;
+  else if (dom->len > 96) r = VA_DOMAIN_NAME_TOO_LONG;
+  for (i = 0; !r && i < user->len; ++i) {
     char c = user->s[i];
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || str_chr("!#$&'*+-./=?^_`{|}~", c) < 19))
-      return VA_ILLEGAL_USERNAME;
+      r = VA_ILLEGAL_USERNAME;
   }
-  for (i = 0; i < dom->len; ++i) {
+  for (i = 0; !r && i < dom->len; ++i) {
     char c = dom->s[i];
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
-      return VA_ILLEGAL_USERNAME;
+      r = VA_ILLEGAL_USERNAME;
   }
-  return 0;
+out:
+  stralloc_free(&all);
+  return r;
 }
 
 static int show(const struct vdomain *d, const char *alias, const char *domname)
@@ -162,6 +166,7 @@ int main(int argc, char **argv)
       if (vdomain_valias_names(&names, &d) < 0) vtool_die_temp("valias");
       for (pos = 0; pos < names.len; pos += str_len(names.s + pos) + 1)
         if (show(&d, names.s + pos, email.s) > 0) any = 1;
+      stralloc_free(&names);
       if (!any) die(-1);
     } else {
       get_domain(&d, &dom);
@@ -180,6 +185,7 @@ int main(int argc, char **argv)
       if (!names.len) die(-1);
       for (pos = 0; pos < names.len; pos += str_len(names.s + pos) + 1)
         printf("%s\n", names.s + pos);
+      stralloc_free(&names);
     }
     break;
   case INSERT: {
@@ -193,6 +199,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "Error: alias %s -> %s already exists.\n", argv[optind], line);
         die(-1);
       }
+    stralloc_free(&lines);
     if (vdomain_valias_insert(&d, alias.s, line) < 0) vtool_die_code(VA_COULD_NOT_OPEN_DOT_QMAIL);
     break;
   }
@@ -201,6 +208,10 @@ int main(int argc, char **argv)
     if (vdomain_valias_delete(&d, alias.s) < 0) vtool_die_code(VA_COULD_NOT_OPEN_DOT_QMAIL);
     break;
   }
+  assign_free(&d);
+  stralloc_free(&alias);
+  stralloc_free(&dom);
+  stralloc_free(&email);
   fflush(stdout);
   return 0;
 }

@@ -65,8 +65,11 @@ int main(void)
   fputs("Please enter the email address: ", stdout);
   fflush(stdout);
   r = read_line(&email, 0);
-  if (r == 0) { puts("\n"); return 0; }
-  if (r < 0) { puts("\nError: email address too long"); return 3; }
+  if (r <= 0) {
+    puts(r == 0 ? "\n" : "\nError: email address too long");
+    stralloc_free(&email);
+    return r == 0 ? 0 : 3;
+  }
   puts(email.s);
   if (ut_parse(&user, &domain, email.s) == -1) vtool_die_code(VA_ILLEGAL_USERNAME);
 
@@ -76,6 +79,9 @@ int main(void)
   if (r < 0) {
     puts("Error: password too long.");
     log_event("warn", "password-too-long", "user", email.s, (char *)0);
+    sa_wipe(&old);
+    ut_free(&user, &domain, &d);
+    stralloc_free(&email);
     return 3;
   }
   vpw_init(&pw);
@@ -88,20 +94,27 @@ int main(void)
   if (r < 0) vtool_die_temp("password check");
   if (r == 0) auth_failed(email.s, "wrong-password");
 
-  if (!vtool_prompt_password(&pass, email.s) || pass.len == 0) return 3;
+  if (!vtool_prompt_password(&pass, email.s) || pass.len == 0) {
+    r = 3;
+    goto out;
+  }
   /* vpopmail's vpasswd(): a user who may not change it is "illegal" */
   r = vuser_flags(&eff, 0, &pw, &d);
   if (!r && (eff & VPW_NO_PASSWD_CHNG)) r = VA_ILLEGAL_USERNAME;
   if (!r) r = vuser_setpass(&d, user.s, pass.s);
-  sa_wipe(&pass);
   if (r) {
     printf("Error: %s\n", verror_text(r));
     log_event("warn", "password-change-failed", "user", email.s, "error", verror_text(r), (char *)0);
     fflush(stdout);
-    return 256 + r;
+    r = 256 + r;
+    goto out;
   }
   printf("Password successfully changed.\n");
   log_event("info", "password-changed", "user", email.s, (char *)0);
+out:
+  sa_wipe(&pass);
   vpw_free(&pw);
-  return 0;
+  ut_free(&user, &domain, &d);
+  stralloc_free(&email);
+  return r;
 }

@@ -116,6 +116,7 @@ static int sqwebmail_one(const struct vqpasswd *pw, void *arg)
 static int conv(const char *domain)
 {
   struct vdomain d = {0};
+  int r;
   if (from == SITE_MYSQL || to == SITE_MYSQL) {
     printf("the MySQL backend is not in this build yet (a later release); -m is not supported\n");
     return -2;
@@ -124,14 +125,18 @@ static int conv(const char *domain)
   switch (from) {
   case SITE_SQWEBMAIL:
     if (debug) printf("Setting sqwebmail passwords for %s\n", domain);
-    return vauth_listusers(&d, sqwebmail_one, &d) < 0 ? -1 : 0;
-  case SITE_CDB: return 0;   /* nothing to convert to without a SQL store */
+    r = vauth_listusers(&d, sqwebmail_one, &d) < 0 ? -1 : 0;
+    break;
+  case SITE_CDB: r = 0; break;   /* nothing to convert to without a SQL store */
   case SITE_ETC:
-    if (to != SITE_CDB) { printf("unknown conversion\n"); return -1; }
-    return etc_to_cdb(&d);
-  case SITE_PASSWD: return passwd_to_cdb(&d);
-  default: printf("unknown converstion\n"); return -1;
+    if (to != SITE_CDB) { printf("unknown conversion\n"); r = -1; }
+    else r = etc_to_cdb(&d);
+    break;
+  case SITE_PASSWD: r = passwd_to_cdb(&d); break;
+  default: printf("unknown converstion\n"); r = -1; break;
   }
+  assign_free(&d);
+  return r;
 }
 
 struct all { int failed; };

@@ -45,6 +45,7 @@ int main(int argc, char **argv)
     printf("Warning: Alias domains exist:\n");
     list(&al);
     printf("   use -f to force delete of domain and all aliases\n");
+    stralloc_free(&al);
     return 0;
   }
   if (r == VA_DOMAIN_DOES_NOT_EXIST) vtool_die_msg(r, "Error: Domain does not exist");
@@ -57,6 +58,7 @@ int main(int argc, char **argv)
     printf("Warning: Alias domains deleted:\n");
     list(&al);
   }
+  stralloc_free(&al);
   if (r) vtool_die_code(r);
   return 0;
 }

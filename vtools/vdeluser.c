@@ -29,5 +29,6 @@ int main(int argc, char **argv)
   if (!ut_domain(&d, domain.s)) vtool_die_code(VA_DOMAIN_DOES_NOT_EXIST);
   r = vuser_del(&d, user.s);
   if (r) vtool_die_code(r);
+  ut_free(&user, &domain, &d);
   return 0;
 }

@@ -78,12 +78,15 @@ static void one(const char *name)
   if (assign_lookup(&real, d.real.s, d.real.len) != 1) {
     /* an alias whose real domain is gone: show what assign says */
     display(&d);
-    return;
+  } else {
+    display(&real);
+    if (vdomain_aliases(&al, real.name.s) == 0)
+      for (pos = 0; pos < al.len; pos += str_len(al.s + pos) + 1)
+        printf("alias: %s\n", al.s + pos);
   }
-  display(&real);
-  if (vdomain_aliases(&al, real.name.s) == 0)
-    for (pos = 0; pos < al.len; pos += str_len(al.s + pos) + 1)
-      printf("alias: %s\n", al.s + pos);
+  assign_free(&d);
+  assign_free(&real);
+  stralloc_free(&al);
 }
 
 int main(int argc, char **argv)

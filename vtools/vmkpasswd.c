@@ -24,12 +24,15 @@ int main(int argc, char **argv)
   if (!sa_copyb_lower(&domain, argv[1], strlen(argv[1])) || !sa_cstr(&domain)) vtool_die_temp("out of memory");
   if (!ut_domain(&d, domain.s)) {
     fprintf(stderr, "Error: %s\n", verror_text(VA_DOMAIN_DOES_NOT_EXIST));
-    return 256 + VA_DOMAIN_DOES_NOT_EXIST;
+    r = 256 + VA_DOMAIN_DOES_NOT_EXIST;
+  } else {
+    r = vauth_rebuild(&d);
+    if (r) {
+      fprintf(stderr, "Error: %s\n", verror_text(r));
+      r = 256 + r;
+    }
   }
-  r = vauth_rebuild(&d);
-  if (r) {
-    fprintf(stderr, "Error: %s\n", verror_text(r));
-    return 256 + r;
-  }
-  return 0;
+  stralloc_free(&domain);
+  assign_free(&d);
+  return r;
 }

@@ -194,12 +194,12 @@ int main(int argc, char **argv)
     const char *dom = argv[optind];
     r = assign_lookup(&d, dom, str_len(dom));
     if (r < 0 && errno != ENOENT) vtool_die_code(VA_CANNOT_READ_ASSIGN);
-    if (r <= 0) return 0; /* vpopmail: an unknown domain silently exits 0 */
+    if (r <= 0) goto out; /* vpopmail: an unknown domain silently exits 0 */
     if (limits_read(d.dir.s, &l) < 0) die("Failed to vget_limits\n");
     if (del) {
       if (limits_delete(d.dir.s) < 0) die("Failed to delete limits\n");
       printf("Limits deleted\n");
-      return 0;
+      goto out;
     }
     if (!stralloc_copys(&title, "Domain: ") || !stralloc_cats(&title, dom)
         || !sa_cstr(&title)) vtool_die_temp("vmoddomlimits");
@@ -208,7 +208,7 @@ int main(int argc, char **argv)
   }
   if (show_it) {
     show(&l, title.s);
-    return 0;
+    goto out;
   }
 
   if (mp) l.maxpopaccounts = (long)lenient(mp);
@@ -259,5 +259,9 @@ int main(int argc, char **argv)
   } else {
     if (limits_write(path.s, &l, (uid_t)d.uid, (gid_t)d.gid) < 0) die("Failed to vset_limits\n");
   }
+out:
+  assign_free(&d);
+  stralloc_free(&path);
+  stralloc_free(&title);
   return 0;
 }

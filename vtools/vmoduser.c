@@ -108,9 +108,11 @@ int main(int argc, char **argv)
     struct walk w;
     if (!sa_copyb_lower(&domain, email, strlen(email)) || !sa_cstr(&domain)) vtool_die_temp("out of memory");
     /* vpopmail walks nothing for an unknown domain and exits 0 */
-    if (!ut_domain(&d, domain.s)) return 0;
-    w.d = &d; w.m = &m;
-    if (vauth_listusers(&d, each, &w) < 0) vtool_die_temp("unable to read vpasswd");
+    if (ut_domain(&d, domain.s)) {
+      w.d = &d; w.m = &m;
+      if (vauth_listusers(&d, each, &w) < 0) vtool_die_temp("unable to read vpasswd");
+    }
+    ut_free(&user, &domain, &d);
     return 0;
   }
   if (ut_parse(&user, &domain, email) == -1) vtool_die_code(VA_ILLEGAL_USERNAME);
@@ -119,10 +121,12 @@ int main(int argc, char **argv)
   if (r < 0) vtool_die_temp("unable to read vpasswd.cdb");
   if (r == 0) {
     printf("no such user %s@%s\n", user.s, domain.s);
-    return 255;
+    r = 255;
+  } else {
+    r = vuser_mod(&d, user.s, &m);
+    if (r) vtool_die_code(r);
   }
-  r = vuser_mod(&d, user.s, &m);
-  if (r) vtool_die_code(r);
   vpw_free(&pw);
-  return 0;
+  ut_free(&user, &domain, &d);
+  return r;
 }

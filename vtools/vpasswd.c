@@ -34,7 +34,7 @@ int main(int argc, char **argv)
   if (optind < argc) email = argv[optind++];
   if (optind < argc && (!stralloc_copys(&pass, argv[optind++]) || !sa_cstr(&pass)))
     vtool_die_temp("out of memory");
-  if (!email) { usage(); return 255; }
+  if (!email) { usage(); sa_wipe(&pass); return 255; }
   ut_open();
   if (ut_parse(&user, &domain, email) == -1) vtool_die_code(VA_ILLEGAL_USERNAME);
   if (pass.len == 0) vtool_prompt_password(&pass, email);
@@ -53,5 +53,6 @@ int main(int argc, char **argv)
   if (random) printf("Random password: %s\n", pass.s);
   sa_wipe(&pass);
   vpw_free(&pw);
+  ut_free(&user, &domain, &d);
   return 0;
 }

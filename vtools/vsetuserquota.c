@@ -48,7 +48,7 @@ int main(int argc, char **argv)
     for (i = 0; i < quota.len; ++i)
       if (quota.s[i] >= 'a' && quota.s[i] <= 'z') quota.s[i] = (char)(quota.s[i] - 32);
   }
-  if (!email || !*email || quota.len == 0) { usage(); return 255; }
+  if (!email || !*email || quota.len == 0) { usage(); stralloc_free(&quota); return 255; }
   ut_open();
   if (!strchr(email, '@')) {
     struct walk w;
@@ -56,11 +56,13 @@ int main(int argc, char **argv)
     if (!ut_domain(&d, domain.s)) vtool_die_code(VA_DOMAIN_DOES_NOT_EXIST);
     w.d = &d; w.quota = quota.s;
     if (vauth_listusers(&d, each, &w) < 0) vtool_die_temp("unable to read vpasswd");
-    return 0;
+  } else {
+    if (ut_parse(&user, &domain, email) == -1) vtool_die_code(VA_ILLEGAL_USERNAME);
+    if (!ut_domain(&d, domain.s)) vtool_die_code(VA_DOMAIN_DOES_NOT_EXIST);
+    r = vuser_setquota(&d, user.s, quota.s);
+    if (r) vtool_die_code(r);
   }
-  if (ut_parse(&user, &domain, email) == -1) vtool_die_code(VA_ILLEGAL_USERNAME);
-  if (!ut_domain(&d, domain.s)) vtool_die_code(VA_DOMAIN_DOES_NOT_EXIST);
-  r = vuser_setquota(&d, user.s, quota.s);
-  if (r) vtool_die_code(r);
+  ut_free(&user, &domain, &d);
+  stralloc_free(&quota);
   return 0;
 }

@@ -180,9 +180,11 @@ int main(int argc, char **argv)
   vpw_init(&pw);
   if (dom && *dom) {
     if (!sa_copyb_lower(&domain, dom, strlen(dom)) || !sa_cstr(&domain)) vtool_die_temp("out of memory");
-    if (!ut_domain(&d, domain.s)) return 0;   /* vpopmail: nothing listed */
-    become(&d);
-    if (vauth_listusers(&d, display_sep, &d) < 0) vtool_die_temp("unable to read vpasswd");
+    if (ut_domain(&d, domain.s)) {   /* vpopmail: an unknown one lists nothing */
+      become(&d);
+      if (vauth_listusers(&d, display_sep, &d) < 0) vtool_die_temp("unable to read vpasswd");
+    }
+    ut_free(&user, &domain, &d);
     return 0;
   }
   if (ut_parse(&user, &domain, email) == -1) vtool_die_code(VA_ILLEGAL_USERNAME);
@@ -194,9 +196,12 @@ int main(int argc, char **argv)
   }
   if (r == 0) {
     printf("no such user %s@%s\n", user.s, domain.s);
-    return 255;
+    r = 255;
+  } else {
+    display(&pw, &d);
+    r = 0;
   }
-  display(&pw, &d);
   vpw_free(&pw);
-  return 0;
+  ut_free(&user, &domain, &d);
+  return r;
 }
