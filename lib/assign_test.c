@@ -227,6 +227,9 @@ int main(void)
   }
 
   assign_free(&d);
+  stralloc_free(&out);
+  stralloc_free(&text);
+  stralloc_free(&v);
   {
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -119,6 +119,8 @@ int main(void)
   CHECK(!qctl_cmdline_is_qmail_send("qmail-sendx\0", 12));
   CHECK(!qctl_cmdline_is_qmail_send("", 0));
   CHECK(qctl_hup_qmail_send() >= 0);
+  stralloc_free(&text);
+  stralloc_free(&v);
 
   {
     char cmd[300];

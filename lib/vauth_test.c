@@ -16,9 +16,10 @@
 
 static struct vdomain dom;
 
+/* pw must hold a record (vpw_init'ed at least): it is freed and refilled */
 static void mkpw(struct vqpasswd *pw, const char *name, const char *hash)
 {
-  vpw_init(pw);
+  vpw_free(pw);
   stralloc_copys(&pw->name, name);
   stralloc_copys(&pw->passwd, hash);
   pw->uid = 1;
@@ -60,6 +61,7 @@ int main(void)
   CHECK(vauth_open() == 0);
   CHECK(!strcmp(vauth_backend(), "cdb"));
   vpw_init(&got);
+  vpw_init(&pw);
 
   /* no cdb yet: temporary error, not "not found" */
   errno = 0;
@@ -201,6 +203,14 @@ int main(void)
     stralloc cmd = {0};
     stralloc_copys(&cmd, "rm -rf "); stralloc_cats(&cmd, root); sa_cstr(&cmd);
     CHECK(system(cmd.s) == 0);
+    stralloc_free(&cmd);
   }
+  vpw_free(&pw);
+  vpw_free(&got);
+  stralloc_free(&path);
+  stralloc_free(&text);
+  stralloc_free(&ip);
+  stralloc_free(&names);
+  assign_free(&dom);
   return check_done();
 }

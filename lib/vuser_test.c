@@ -222,5 +222,10 @@ int main(void)
   stralloc_copys(&t, "rm -rf "); stralloc_cats(&t, root); sa_cstr(&t);
   CHECK(system(t.s) == 0);
   vpw_free(&pw);
+  stralloc_free(&u);
+  stralloc_free(&dd);
+  assign_free(&dom);
+  stralloc_free(&t);
+  stralloc_free(&p);
   return check_done();
 }

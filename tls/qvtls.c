@@ -263,5 +263,8 @@ int main(int argc, char **argv)
       serve(&c, net, ctl[0], plain[0], plain[1]);
     }
   }
+  tlsconf_free(&c);
+  stralloc_free(&path);
+  stralloc_free(&key);
   return child_status(pid);
 }

@@ -77,29 +77,44 @@ static int joined(stralloc *out, const char *name, const char *def)
   return r;
 }
 
+void tlsconf_free(struct tlsconf *c)
+{
+  stralloc_free(&c->certdir);
+  stralloc_free(&c->ciphers);
+  stralloc_free(&c->suites);
+  stralloc_free(&c->clientca);
+  byte_zero(c, sizeof *c);
+}
+
 int tlsconf_load(struct tlsconf *c, const char *certdir)
 {
   stralloc line = {0};
-  int r;
+  int r, e;
   byte_zero(c, sizeof *c);
   if (certdir && *certdir) {
-    if (!stralloc_copys(&c->certdir, certdir)) return -1;
+    if (!stralloc_copys(&c->certdir, certdir)) goto fail;
   } else {
     r = ctl_readline(&c->certdir, "tlscertdir", 0);
-    if (r < 0) return -1;
-    if (!c->certdir.len && !paths_qmail(&c->certdir, "control/tls")) return -1;
+    if (r < 0) goto fail;
+    if (!c->certdir.len && !paths_qmail(&c->certdir, "control/tls")) goto fail;
   }
   while (c->certdir.len > 1 && c->certdir.s[c->certdir.len - 1] == '/') --c->certdir.len;
-  if (!sa_cstr(&c->certdir)) return -1;
-  if (joined(&c->ciphers, "tlsserverciphers", TLSCONF_CIPHERS) < 0) return -1;
-  if (joined(&c->suites, "tlsserverciphersuites", TLSCONF_SUITES) < 0) return -1;
+  if (!sa_cstr(&c->certdir)) goto fail;
+  if (joined(&c->ciphers, "tlsserverciphers", TLSCONF_CIPHERS) < 0) goto fail;
+  if (joined(&c->suites, "tlsserverciphersuites", TLSCONF_SUITES) < 0) goto fail;
   r = ctl_readline(&line, "tlsminversion", "TLSv1.2");
-  if (r < 0) return -1;
+  if (r < 0) goto fail;
   c->minversion = tlsconf_version(line.s, line.len);
-  stralloc_free(&line);
-  if (!c->minversion) { errno = EINVAL; return -1; }
-  if (ctl_readint(&c->timeout, "timeouttls", 60) < 0) return -1;
+  if (!c->minversion) { errno = EINVAL; goto fail; }
+  if (ctl_readint(&c->timeout, "timeouttls", 60) < 0) goto fail;
   if (!c->timeout) c->timeout = 1;
-  if (!ctl_path(&c->clientca, "clientca.pem")) return -1;
+  if (!ctl_path(&c->clientca, "clientca.pem")) goto fail;
+  stralloc_free(&line);
   return 1;
+fail:
+  e = errno;
+  stralloc_free(&line);
+  tlsconf_free(c);
+  errno = e;
+  return -1;
 }

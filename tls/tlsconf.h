@@ -25,9 +25,14 @@ struct tlsconf {
 /* Reads the knobs from QMAILDIR/control: tlscertdir (default
  * QMAILDIR/control/tls; certdir, when not NULL, wins), tlsserverciphers
  * (lines joined with ':'), tlsserverciphersuites (likewise),
- * tlsminversion, timeouttls (default 60). 1, or -1 with errno (a knob
- * exists but cannot be read, EINVAL: a bad value, ENOMEM). */
+ * tlsminversion, timeouttls (default 60). c is overwritten: it must not
+ * hold a loaded configuration (tlsconf_free it first). 1, or -1 with
+ * errno (a knob exists but cannot be read, EINVAL: a bad value, ENOMEM);
+ * on -1 nothing stays allocated. */
 int tlsconf_load(struct tlsconf *c, const char *certdir);
+
+/* Frees what tlsconf_load allocated; c is left zeroed. */
+void tlsconf_free(struct tlsconf *c);
 
 /* "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3" (case-insensitive) as
  * OpenSSL's version number, or 0. */

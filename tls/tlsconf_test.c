@@ -63,6 +63,7 @@ int main(void)
   CHECK(!strcmp(c.suites.s, TLSCONF_SUITES));
   CHECK(c.minversion == TLS1_2_VERSION);
   CHECK(c.timeout == 60);
+  tlsconf_free(&c);
   /* knobs */
   snprintf(path, sizeof path, "%s/control/tlscertdir", dir);
   check_put(path, "/etc/letsencrypt/live/\n");
@@ -77,10 +78,15 @@ int main(void)
   CHECK(!strcmp(c.ciphers.s, "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384"));
   CHECK(c.minversion == TLS1_3_VERSION);
   CHECK(c.timeout == 5);
+  tlsconf_free(&c);
   CHECK(tlsconf_load(&c, "/srv/certs") == 1 && !strcmp(c.certdir.s, "/srv/certs"));
+  tlsconf_free(&c);
   snprintf(path, sizeof path, "%s/control/tlsminversion", dir);
   check_put(path, "SSLv3\n");
   CHECK(tlsconf_load(&c, 0) == -1);
+  CHECK(!c.certdir.s && !c.ciphers.s && !c.suites.s && !c.clientca.s);
+  stralloc_free(&a);
+  stralloc_free(&b);
   snprintf(path, sizeof path, "rm -rf %s", dir);
   CHECK(system(path) == 0);
   return check_done();
