@@ -8,25 +8,15 @@
 # fail2ban-regex must match exactly one line per failure, with the
 # failing addresses only, and none for the successes.
 : "${QV_BUILD:?}" "${QV_SRC:?}"
-tmp=$(mktemp -d) || exit 111
-chmod 755 "$tmp"
-trap '[ -n "$KEEP" ] || rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; [ -f "$tmp/log" ] && sed 's/^/    /' "$tmp/log" | head -40; exit 1; }
-command -v fail2ban-regex > /dev/null || fail "fail2ban-regex not installed (scripts/deps check: fail2ban)"
-export QMAILDIR="$tmp/q" VPOPMAILDIR="$tmp/v"
-[ "$(basename "$QV_BUILD")" = build-san ] && san="SAN=1" || san=""
-make -s -C "$QV_SRC" setup $san QMAILDIR="$QMAILDIR" VPOPMAILDIR="$VPOPMAILDIR" > "$tmp/setup.log" 2>&1 ||
-  fail "make setup: $(tail -n 5 "$tmp/setup.log")"
-Q=$QMAILDIR V=$VPOPMAILDIR
-echo localhost > "$Q/control/me"
-"$V/bin/vadddomain" example.test pw > /dev/null || fail vadddomain
-"$V/bin/vadduser" bob@example.test secret > /dev/null || fail vadduser
-RUN=
-if [ "$(id -u)" = 0 ]; then
-  chown -R 65534:65534 "$Q" "$V"
-  chmod 777 "$tmp"
-  RUN="setpriv --reuid=65534 --regid=65534 --clear-groups"
-fi
+. "$QV_SRC/tests/lib/sandbox.sh"
+sandbox_init
+sb_logs="$tmp/log"
+sandbox_need fail2ban-regex
+sandbox_setup
+sandbox_control me localhost
+sandbox_domain example.test bob secret
+sandbox_own
+[ -z "$as" ] || chmod 777 "$tmp"
 : > "$tmp/raw"
 chmod 666 "$tmp/raw"
 
@@ -35,14 +25,14 @@ smtp() {
   printf 'EHLO c\r\nAUTH PLAIN %s\r\nQUIT\r\n' "$(printf '\0%s\0%s' "$2" "$3" | base64 -w0)" |
     env -i PATH="$PATH" QMAILDIR="$Q" VPOPMAILDIR="$V" SMTPAUTH= FORCETLS=0 \
       TCPREMOTEIP="$1" TCPLOCALPORT=587 TCPLOCALHOST=localhost \
-      $RUN "$Q/bin/qmail-smtpd" "$V/bin/vchkpw" /bin/true 2>> "$tmp/raw"
+      $as "$Q/bin/qmail-smtpd" "$V/bin/vchkpw" /bin/true 2>> "$tmp/raw"
 }
 # pop3 IP USER PASSWORD: USER/PASS through qmail-popup and vchkpw
 pop3() {
   printf 'USER %s\r\nPASS %s\r\nQUIT\r\n' "$2" "$3" |
     env -i PATH="$PATH" QMAILDIR="$Q" VPOPMAILDIR="$V" FORCETLS=0 \
       TCPREMOTEIP="$1" TCPLOCALPORT=110 \
-      $RUN "$Q/bin/qmail-popup" localhost "$V/bin/vchkpw" $pop3d 2>> "$tmp/raw"
+      $as "$Q/bin/qmail-popup" localhost "$V/bin/vchkpw" $pop3d 2>> "$tmp/raw"
 }
 
 want=0
