@@ -46,6 +46,7 @@ sandbox_rules "$V/etc/tcp.pop3" '127.0.0.1:allow,FORCETLS="0"' ':allow'
 
 cat > "$tmp/client.py" <<'EOT'
 import base64, hashlib, os, poplib, re, socket, sys, time
+from mailclient import connect, pop3_capa as capa, tls_context as tlsctx
 cmd, port, md = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 bad = 0
 def fail(msg):
@@ -75,11 +76,7 @@ def login(user='demo@example.test', pw='demopw'):
     return p
 
 def raw(src='127.0.0.1'):
-    s = socket.socket()
-    s.settimeout(20)
-    s.bind((src, 0))
-    s.connect(('127.0.0.1', port))
-    return s, s.makefile('rb')
+    return connect(port, src, 20)
 
 def session():
     want = order()
@@ -203,22 +200,6 @@ def forcetls():
     if b'USER\r\n' not in c or b'SASL PLAIN LOGIN\r\n' not in c:
         fail('CAPA from 127.0.0.1: %r' % c)
     s.close()
-
-def tlsctx():
-    import ssl
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
-def capa(s, f):
-    s.sendall(b'CAPA\r\n')
-    out = []
-    while True:
-        l = f.readline()
-        out.append(l)
-        if l in (b'.\r\n', b''):
-            return out
 
 def stls():
     # 127.0.0.9 must use TLS: STLS offered, USER only after it

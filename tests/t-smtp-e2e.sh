@@ -29,23 +29,9 @@ count() { find "$NEW" -type f | wc -l; }
 cat > "$tmp/client.py" <<'EOT'
 import os, random, signal, socket, sys, time
 port = int(sys.argv[2])
-def conn(src='127.0.0.1'):
-    s = socket.socket()
-    s.settimeout(10)
-    s.bind((src, 0))
-    s.connect(('127.0.0.1', port))
-    return s, s.makefile('rb')
-def reply(f):          # one (possibly multi-line) reply, '' at EOF
-    out = b''
-    while True:
-        l = f.readline()
-        if not l:
-            return out.decode(errors='replace')
-        out += l
-        if len(l) < 4 or l[3:4] != b'-':
-            return out.decode(errors='replace')
+from mailclient import connect, smtp_reply as reply
 def smtp_open(src='127.0.0.1'):
-    s, f = conn(src)
+    s, f = connect(port, src)
     g = reply(f)
     assert g.startswith('220'), g
     s.sendall(b'EHLO client.test\r\n')

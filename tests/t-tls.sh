@@ -74,9 +74,8 @@ P1=$port
 cat > "$tmp/client.py" <<'EOT'
 import socket, ssl, sys
 port, sni = int(sys.argv[1]), sys.argv[2]
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-ctx.check_hostname = False
-ctx.verify_mode = ssl.CERT_NONE
+from mailclient import tls_context
+ctx = tls_context()
 s = socket.create_connection(('127.0.0.1', port), timeout=10)
 if len(sys.argv) > 3:
     ctx.load_cert_chain(sys.argv[3])
@@ -129,9 +128,8 @@ chmod 755 "$tmp/wc.sh"
 serve wc "$B/qvtls" -i -d "$TLS" $ugid "$tmp/wc.sh"
 out=$(timeout 30 python3 - "$port" <<'EOT'
 import socket, ssl, sys
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-ctx.check_hostname = False
-ctx.verify_mode = ssl.CERT_NONE
+from mailclient import tls_context
+ctx = tls_context()
 t = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=20),
                     server_hostname='x.test')
 t.sendall(b'x' * 300000)
@@ -160,9 +158,8 @@ chmod 755 "$tmp/bye.sh"
 serve bye "$B/qvtls" -i -d "$TLS" $ugid "$tmp/bye.sh"
 out=$(timeout 20 python3 - "$port" "$tmp/log.bye" <<'EOT'
 import socket, ssl, sys, time
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-ctx.check_hostname = False
-ctx.verify_mode = ssl.CERT_NONE
+from mailclient import tls_context
+ctx = tls_context()
 t = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=20),
                     server_hostname='x.test')
 print(t.makefile('rb').readline().decode().strip())
@@ -300,18 +297,8 @@ PN=$port
 cat > "$tmp/smtp.py" <<'EOT'
 import socket, ssl, sys, time
 mode, port = sys.argv[1], int(sys.argv[2])
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-ctx.check_hostname = False
-ctx.verify_mode = ssl.CERT_NONE
-def reply(f):
-    out = b''
-    while True:
-        l = f.readline()
-        if not l:
-            return out.decode(errors='replace')
-        out += l
-        if len(l) < 4 or l[3:4] != b'-':
-            return out.decode(errors='replace')
+from mailclient import smtp_reply as reply, tls_context
+ctx = tls_context()
 def opened(tls=False):
     s = socket.create_connection(('127.0.0.1', port), timeout=10)
     if tls:
@@ -443,9 +430,8 @@ if [ -x "$B/qmail-popup" ]; then
   PPS=$port
   out=$(timeout 20 python3 - "$PP" "$PPS" <<'EOT'
 import socket, ssl, sys
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-ctx.check_hostname = False
-ctx.verify_mode = ssl.CERT_NONE
+from mailclient import tls_context
+ctx = tls_context()
 def capa(f, s):
     s.sendall(b'CAPA\r\n')
     assert f.readline().startswith(b'+OK')

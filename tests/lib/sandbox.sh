@@ -14,7 +14,8 @@
 #   removed (KEEP=1 keeps it). Defines fail TEXT ("FAIL [$L]: TEXT", or
 #   "FAIL: TEXT" while L is empty, then the last 20 lines of each file
 #   matching $sb_logs, default $tmp/log.*; exit 1) and ok TEXT
-#   ("ok   $L: TEXT"). Sets TLS=$tmp/tls, and ugid, as, L empty.
+#   ("ok   $L: TEXT"). Sets TLS=$tmp/tls, and ugid, as, L empty. Puts
+#   tests/lib on PYTHONPATH: python3 clients import mailclient.py.
 # sandbox_need CMD...: fails unless every CMD is on PATH.
 # sandbox_setup [QDIR VDIR]: `make setup` (SAN=1 for build-san) into
 #   QDIR and VDIR (default $tmp/q, $tmp/v); exports QMAILDIR and
@@ -60,6 +61,7 @@ sandbox_init() {
   tmp=$(mktemp -d) || exit 111
   chmod 755 "$tmp"
   TLS=$tmp/tls
+  export PYTHONPATH="$QV_SRC/tests/lib${PYTHONPATH:+:$PYTHONPATH}"
   sb_logs="$tmp/log.*" sb_pids= sb_demo= ugid= as= spid= L=
   trap sandbox_cleanup EXIT
   trap 'exit 1' HUP INT PIPE TERM
