@@ -4,7 +4,7 @@ vdeliver_MODULES := vdeliver/dotqmail.c vdeliver/qqenv.c
 vdeliver_DELIVER := vdeliver/deliver.c vdeliver/dotqmail.c
 vdeliver_SRCS := vdeliver/vdeliver.c $(vdeliver_DELIVER)
 vdelivermail_SRCS := $(vdeliver_SRCS)
-qmail-queue_SRCS := vdeliver/qmail-queue.c vdeliver/qqenv.c $(vdeliver_DELIVER)
+qmail-queue_SRCS := vdeliver/qmail-queue.c vdeliver/qqdeliver.c vdeliver/qqenv.c $(vdeliver_DELIVER)
 # qmail-queue runs once per message: linked statically, the dynamic
 # loader's work (a fifth of its CPU per message) is gone. getpwnam and
 # getgrnam come from lib/etcpw.c (/etc/passwd, /etc/group), so no

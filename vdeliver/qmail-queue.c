@@ -2,21 +2,14 @@
  * interface (message on fd 0, envelope on fd 1) delivering recipients of
  * vpopmail domains straight into their Maildirs.
  *
- * Order of work, so that exit 0 means "every copy is on disk" and any
- * other exit means "nothing was acknowledged":
- *  1. read the whole message into an anonymous file (a memory file up
- *     to 1 MB, then on the store's disk; nothing survives a crash),
- *     then the envelope (bounded);
- *  2. every recipient must be in a vpopmail domain: a remote recipient
- *     (the outbound queue is a later issue) makes the whole message a
- *     temporary failure, 71, before anything is delivered;
- *  3. a dry run of every delivery (users, .qmail files, loops, quota):
- *     any temporary failure -> 71, any permanent one -> 31 (qmail-queue
- *     cannot bounce; qmail-smtpd then rejects with 554), nothing written;
- *  4. the deliveries, each fsynced (file and new/) before the next; a
- *     failure here (a race with the dry run, a disk error) exits 71 or
- *     31 and copies already made stay (qmail's at-least-once rule: a
- *     retry may duplicate, never lose).
+ * It reads the whole message into an anonymous file (a memory file up
+ * to 1 MB, then on the store's disk; nothing survives a crash), then the
+ * envelope (bounded), and hands both to the queue step (qqdeliver.h:
+ * recipients checked, a dry run, then each copy fsynced), so that exit 0
+ * means "every copy is on disk" and any other exit means "nothing was
+ * acknowledged". qmail-smtpd normally runs the same queue step inside
+ * qmail-rcptcheck(8) without an exec per message; this program serves
+ * QMAILQUEUE, qmail-inject, large messages and every other caller.
  * A refusal of a recipient is reported with notqmail's custom error
  * (fd 6, exit 82) when the caller provides it, else with the code.
  * Exit codes as qmail-queue(8): 0 ok, 11 address too long, 31 refused,
@@ -44,6 +37,7 @@
 #include "log.h"
 #include "paths.h"
 #include "privdrop.h"
+#include "qqdeliver.h"
 #include "qqenv.h"
 #include "sa.h"
 #include "str.h"
@@ -58,31 +52,19 @@ static void __attribute__((noreturn)) die(int code, const char *event, const cha
 }
 
 /* notqmail's custom error: when fd 6 is a pipe (qmail-smtpd and the
- * qmail-queue filters open it), write "D<text>" (permanent) or
- * "Z<text>" (temporary), first line only, control bytes dropped, and
- * exit 82, so the SMTP reply carries vpopmail's reason (554 user is over
- * quota). Without that pipe the plain exit code is used. */
-static void __attribute__((noreturn)) refuse(int code, const char *event, const char *why,
-                                             const char *rcpt, const char *text)
+ * qmail-queue filters open it), write the queue step's "D<text>"
+ * (permanent) or "Z<text>" (temporary) there and exit 82, so the SMTP
+ * reply carries vpopmail's reason (554 user is over quota). Without that
+ * pipe, or without a text, the plain exit code is used. */
+static void __attribute__((noreturn)) finish(int code, const char *text)
 {
   struct stat st;
-  char buf[400];
-  size_t n = 0, i;
-  if (text && *text && fstat(6, &st) == 0 && S_ISFIFO(st.st_mode)) {
-    buf[n++] = code == 31 ? 'D' : 'Z';
-    if (rcpt) {
-      for (i = 0; rcpt[i] && n < 200; ++i)
-        if ((unsigned char)rcpt[i] >= 0x20 && rcpt[i] != 0x7f) buf[n++] = rcpt[i];
-      buf[n++] = ':'; buf[n++] = ' ';
-    }
-    for (i = 0; text[i] && text[i] != '\n' && n < sizeof buf - 1; ++i)
-      if ((unsigned char)text[i] >= 0x20 && text[i] != 0x7f) buf[n++] = text[i];
-    if (dlv_write_all(6, buf, n) == 0) {
-      log_event("warn", event, "reason", why, "exit", "82", (char *)0);
-      _exit(82);
-    }
+  if (code && *text && fstat(6, &st) == 0 && S_ISFIFO(st.st_mode)
+      && dlv_write_all(6, text, str_len(text)) == 0) {
+    log_event("warn", "refused", "reason", "custom error", "exit", "82", (char *)0);
+    _exit(82);
   }
-  die(code, event, why);
+  _exit(code);
 }
 
 static void timeout(int sig)
@@ -168,10 +150,10 @@ static void read_envelope(struct qqenv *e)
     b.len += (size_t)n;
     rc = qqenv_parse(e, b.s, b.len);
     if (rc == QQENV_OK) break;
-    if (rc == QQENV_TOOLONG) die(11, "envelope", "address too long");
-    if (rc == QQENV_TOOMANY) die(31, "envelope", "too many recipients");
-    if (rc == QQENV_BAD) die(91, "envelope", "format error");
-    if (rc == QQENV_NOMEM) die(51, "envelope", "out of memory");
+    if (rc != QQENV_MORE)
+      die(qqd_envelope_code(rc), "envelope", rc == QQENV_TOOLONG ? "address too long" :
+          rc == QQENV_TOOMANY ? "too many recipients" : rc == QQENV_NOMEM ? "out of memory" :
+          "format error");
     if (b.len > max) die(91, "envelope", "too large");
   }
   stralloc_free(&b);
@@ -189,12 +171,8 @@ static void fds_open(void)
 int main(void)
 {
   struct qqenv e = {0};
-  struct dlv_msg m;
-  struct dlv_ctx c;
-  struct dlv_result r;
-  const char *rc;
-  size_t i, at;
-  int fd, pass;
+  char text[QQD_TEXTMAX];
+  int fd;
 
   fds_open();
   log_init("qmail-queue");
@@ -206,47 +184,5 @@ int main(void)
 
   fd = read_message();
   read_envelope(&e);
-  if (dlv_msg_init(&m, fd) == -1) die(54, "message", "cannot read the message back");
-  if (!dlv_ctx_init(&c, &m, e.sender.s, e.sender.len)) die(51, "setup", "out of memory");
-
-  /* 2: every recipient must be ours */
-  for (i = 0; i < e.rcpts.len; i += str_len(e.rcpts.s + i) + 1) {
-    rc = e.rcpts.s + i;
-    at = str_rchr(rc, '@');
-    if (!rc[at]) {
-      log_event("warn", "refused", "to", rc, "reason", "recipient without a domain", (char *)0);
-      die(31, "refused", "recipient without a domain");
-    }
-    switch (dlv_domain_local(rc + at + 1, str_len(rc + at + 1))) {
-      case -1: die(55, "config", "unable to read users/cdb");
-      case 0:
-        log_event("warn", "deferred", "to", rc, "reason",
-                  "remote recipient: no outbound queue yet", (char *)0);
-        refuse(71, "deferred", "remote recipient", rc,
-               "remote delivery is not available yet (#4.3.0)");
-      default: break;
-    }
-  }
-
-  /* 3: dry run, 4: delivery */
-  dlv_result_init(&r);
-  for (pass = 0; pass < 2; ++pass) {
-    c.dryrun = pass == 0;
-    for (i = 0; i < e.rcpts.len; i += str_len(e.rcpts.s + i) + 1) {
-      rc = e.rcpts.s + i;
-      dlv_address(&c, rc, str_len(rc), &r);
-      if (r.code == DLV_PERM) {
-        log_event("warn", "refused", "to", rc, "reason", r.text.s, (char *)0);
-        refuse(31, "refused", pass ? "permanent failure during delivery" : "permanent failure",
-               rc, r.text.s);
-      }
-      if (r.code == DLV_TEMP) {
-        log_event("warn", "deferred", "to", rc, "reason", r.text.s, (char *)0);
-        refuse(71, "deferred", pass ? "temporary failure during delivery" : "temporary failure",
-               rc, r.text.s);
-      }
-      if (pass) log_event("info", "delivered", "to", rc, "from", e.sender.s, (char *)0);
-    }
-  }
-  _exit(0);
+  finish(qqd_deliver(fd, &e, text), text);
 }
