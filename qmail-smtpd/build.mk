@@ -11,7 +11,7 @@ fuzz_smtp_data_SRCS := qmail-smtpd/smtp_data.c
 fuzz_smtp_addr_SRCS := qmail-smtpd/smtp_addr.c
 # qmail-rcptcheck: the privileged recipient lookup helper qmail-smtpd
 # starts per session; it answers with the delivery module's dry run.
-qmail-rcptcheck_SRCS := qmail-smtpd/qmail-rcptcheck.c qmail-smtpd/rcpt_answer.c qmail-smtpd/rcpt_proto.c vdeliver/deliver.c vdeliver/dotqmail.c
+qmail-rcptcheck_SRCS := qmail-smtpd/qmail-rcptcheck.c qmail-smtpd/rcpt_answer.c qmail-smtpd/rcpt_proto.c vdeliver/qqdeliver.c vdeliver/qqenv.c vdeliver/deliver.c vdeliver/dotqmail.c
 PROGS += qmail-rcptcheck
 QMAIL_BIN_PROGS += qmail-rcptcheck
 SETUID_PROGS += qmail-rcptcheck

@@ -68,3 +68,62 @@ int rcptp_reply_put(stralloc *out, int status, const char *t, size_t tlen)
   if (!stralloc_catb(out, buf, n)) { errno = ENOMEM; return 0; }
   return 1;
 }
+
+int rcptp_qreq_put(stralloc *out, size_t envlen)
+{
+  char h[2 + RCPTP_QREQLEN];
+  if (envlen < 2 || envlen > RCPTP_ENVMAX) { errno = EINVAL; return 0; }
+  h[0] = 0;
+  h[1] = RCPTP_QREQLEN;
+  h[2] = RCPTP_QUEUE;
+  h[3] = (char)(envlen >> 24);
+  h[4] = (char)(envlen >> 16);
+  h[5] = (char)(envlen >> 8);
+  h[6] = (char)envlen;
+  if (!stralloc_catb(out, h, sizeof h)) { errno = ENOMEM; return 0; }
+  return 1;
+}
+
+int rcptp_qreq_parse(const char *b, size_t n, size_t *envlen)
+{
+  size_t l;
+  if (n != RCPTP_QREQLEN || b[0] != RCPTP_QUEUE) return 0;
+  l = ((size_t)(unsigned char)b[1] << 24) | ((size_t)(unsigned char)b[2] << 16)
+      | ((size_t)(unsigned char)b[3] << 8) | (unsigned char)b[4];
+  if (l < 2 || l > RCPTP_ENVMAX) return 0;
+  *envlen = l;
+  return 1;
+}
+
+int rcptp_qreply_put(stralloc *out, int code, int signalled, unsigned long pid,
+                     const char *t, size_t tlen)
+{
+  char buf[RCPTP_QREPLYHEAD + RCPTP_QTEXTMAX];
+  size_t i, n = RCPTP_QREPLYHEAD;
+  for (i = 0; i < tlen && t[i] != '\n' && n < sizeof buf; ++i)
+    if ((unsigned char)t[i] >= 0x20 && (unsigned char)t[i] < 0x7f) buf[n++] = t[i];
+  buf[0] = RCPTP_QUEUED;
+  buf[1] = (char)(code & 0xff);
+  buf[2] = (char)(signalled ? 1 : 0);
+  buf[3] = (char)(pid >> 24);
+  buf[4] = (char)(pid >> 16);
+  buf[5] = (char)(pid >> 8);
+  buf[6] = (char)pid;
+  buf[7] = (char)((n - RCPTP_QREPLYHEAD) >> 8);
+  buf[8] = (char)((n - RCPTP_QREPLYHEAD) & 0xff);
+  if (!stralloc_catb(out, buf, n)) { errno = ENOMEM; return 0; }
+  return 1;
+}
+
+int rcptp_qreply_head(const char *h, int *code, int *signalled, unsigned long *pid,
+                      size_t *tlen)
+{
+  size_t t = ((size_t)(unsigned char)h[7] << 8) | (unsigned char)h[8];
+  if (h[0] != RCPTP_QUEUED || (h[2] != 0 && h[2] != 1) || t > RCPTP_QTEXTMAX) return 0;
+  *code = (unsigned char)h[1];
+  *signalled = h[2];
+  *pid = ((unsigned long)(unsigned char)h[3] << 24) | ((unsigned long)(unsigned char)h[4] << 16)
+         | ((unsigned long)(unsigned char)h[5] << 8) | (unsigned char)h[6];
+  *tlen = t;
+  return 1;
+}

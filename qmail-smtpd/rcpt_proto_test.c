@@ -57,6 +57,41 @@ int main(void)
   CHECK(o.len == 2 + RCPTP_TEXTMAX && (unsigned char)o.s[1] == RCPTP_TEXTMAX);
   CHECK(rcptp_status_ok('K') && rcptp_status_ok('X') && !rcptp_status_ok('Z') && !rcptp_status_ok(0));
 
+  /* queue request and reply */
+  {
+    size_t el;
+    int code, sig;
+    unsigned long pid;
+    o.len = 0;
+    CHECK(rcptp_qreq_put(&o, 0x00a0b0c0) == 1);
+    CHECK(o.len == 7 && o.s[0] == 0 && o.s[1] == 5 && o.s[2] == 'Q' && o.s[3] == 0 && (unsigned char)o.s[6] == 0xc0);
+    CHECK(rcptp_req_len_ok(5));
+    CHECK(rcptp_qreq_parse(o.s + 2, 5, &el) == 1 && el == 0x00a0b0c0);
+    CHECK(!rcptp_qreq_parse(o.s + 2, 4, &el));
+    CHECK(!rcptp_qreq_parse("A\0\0\0\5", 5, &el));
+    CHECK(!rcptp_qreq_parse("Q\0\0\0\1", 5, &el));              /* below 2 */
+    CHECK(!rcptp_qreq_parse("Q\1\0\0\1", 5, &el));              /* over RCPTP_ENVMAX */
+    CHECK(rcptp_qreq_parse("Q\1\0\0\0", 5, &el) && el == RCPTP_ENVMAX);
+    CHECK(!rcptp_qreq_put(&o, 1) && !rcptp_qreq_put(&o, RCPTP_ENVMAX + 1));
+    o.len = 0;
+    CHECK(rcptp_qreply_put(&o, 82, 0, 123456789, "Djoe@x: over\001 quota\nmore", 25) == 1);
+    CHECK(o.len == RCPTP_QREPLYHEAD + 18 && !memcmp(o.s + RCPTP_QREPLYHEAD, "Djoe@x: over quota", 18));
+    CHECK(rcptp_qreply_head(o.s, &code, &sig, &pid, &el) == 1);
+    CHECK(code == 82 && sig == 0 && pid == 123456789 && el == 18);
+    o.len = 0;
+    CHECK(rcptp_qreply_put(&o, 9, 1, 7, "", 0) == 1 && o.len == RCPTP_QREPLYHEAD);
+    CHECK(rcptp_qreply_head(o.s, &code, &sig, &pid, &el) == 1 && code == 9 && sig == 1 && el == 0);
+    o.s[2] = 2;
+    CHECK(!rcptp_qreply_head(o.s, &code, &sig, &pid, &el));
+    o.s[2] = 0; o.s[0] = 'K';
+    CHECK(!rcptp_qreply_head(o.s, &code, &sig, &pid, &el));
+    o.len = 0;
+    CHECK(rcptp_qreply_put(&o, 0, 0, 1, big, sizeof big) == 1 && o.len == RCPTP_QREPLYHEAD + RCPTP_QTEXTMAX);
+    CHECK(rcptp_qreply_head(o.s, &code, &sig, &pid, &el) == 1 && el == RCPTP_QTEXTMAX);
+    o.s[7] = 4;  /* 1024 + ... > RCPTP_QTEXTMAX */
+    CHECK(!rcptp_qreply_head(o.s, &code, &sig, &pid, &el));
+  }
+
   /* no users/cdb: nothing is local, the helper is never started */
   CHECK(mkdtemp(dir) != 0);
   setenv("QMAILDIR", dir, 1);

@@ -1,16 +1,19 @@
 /* qmail-smtpd/smtp_queue.c — the qmail-queue client (see smtp_queue.h).
  *
  * Invariant: an envelope is written only by smtpq_close, after the
- * whole message; every other way out closes the pipes first, so a
- * rejected or broken message can never be queued.
+ * whole message; every other way out closes the pipes (or the memory
+ * file) first, so a rejected or broken message can never be queued.
  *
  * SECURITY: the child gets only fds 0, 1, 6 (and 2) from us; the program
  * path comes from the environment set by the administrator
- * (QMAILQUEUE) or the compiled qmail home. */
+ * (QMAILQUEUE) or the compiled qmail home. The memory file handed to
+ * the helper is sealed first, so its bytes are final; it is ours and
+ * holds only this message. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "smtp_queue.h"
@@ -32,7 +35,7 @@ static int writeall(int fd, const char *s, size_t n)
  * no copy-on-write faults follow, which was a tenth of qmail-smtpd's CPU
  * per message. The pipes are close-on-exec; only the dup2 copies on 0,
  * 1 and 6 reach the program, with SIGPIPE back to its default. */
-int smtpq_open(struct smtpq *q, const char *prog)
+static int spawn(struct smtpq *q)
 {
   int pm[2], pe[2], px[2];
   posix_spawn_file_actions_t fa;
@@ -41,10 +44,6 @@ int smtpq_open(struct smtpq *q, const char *prog)
   char *argv[2];
   int r;
 
-  q->fdm = q->fde = q->fderr = -1;
-  q->err = 0;
-  q->buflen = 0;
-  q->pid = -1;
   if (pipe2(pm, O_CLOEXEC) == -1) return -1;
   if (pipe2(pe, O_CLOEXEC) == -1) { close(pm[0]); close(pm[1]); return -1; }
   if (pipe2(px, O_CLOEXEC) == -1) {
@@ -64,9 +63,9 @@ int smtpq_open(struct smtpq *q, const char *prog)
       sigaddset(&def, SIGPIPE);
       if (!(r = posix_spawnattr_setsigdefault(&at, &def))
           && !(r = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF))) {
-        argv[0] = (char *)prog;
+        argv[0] = (char *)q->prog;
         argv[1] = 0;
-        r = posix_spawn(&q->pid, prog, &fa, &at, argv, environ);
+        r = posix_spawn(&q->pid, q->prog, &fa, &at, argv, environ);
       }
       posix_spawnattr_destroy(&at);
     }
@@ -86,9 +85,54 @@ int smtpq_open(struct smtpq *q, const char *prog)
   return 1;
 }
 
+int smtpq_open(struct smtpq *q, const char *prog, struct smtprcpt_helper *helper)
+{
+  q->fdm = q->fde = q->fderr = q->memfd = -1;
+  q->err = 0;
+  q->buflen = 0;
+  q->pid = -1;
+  q->memlen = 0;
+  q->prog = prog;
+  q->helper = helper;
+  if (helper) {
+    q->memfd = memfd_create("qmail-smtpd", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (q->memfd != -1) return 1;
+  }
+  return spawn(q);
+}
+
+/* The message outgrew the memory file: start the queue program and
+ * give it the bytes so far. Any failure sets q->err (the message is then
+ * refused temporarily at the end). */
+static void to_program(struct smtpq *q)
+{
+  char b[65536];
+  off_t off = 0;
+  int fd = q->memfd;
+  q->memfd = -1;
+  if (spawn(q) == -1) {
+    q->pid = 0;
+    q->err = 1;
+  } else {
+    while (!q->err && (unsigned long)off < q->memlen) {
+      ssize_t r = pread(fd, b, sizeof b, off);
+      if (r == -1 && errno == EINTR) continue;
+      if (r <= 0 || writeall(q->fdm, b, (size_t)r)) q->err = 1;
+      else off += r;
+    }
+  }
+  close(fd);
+}
+
 static void flushbuf(struct smtpq *q)
 {
-  if (q->buflen && !q->err && writeall(q->fdm, q->buf, q->buflen)) q->err = 1;
+  if (q->buflen && !q->err) {
+    if (q->memfd != -1 && q->memlen + q->buflen > SMTPQ_MEM_MAX) to_program(q);
+    if (q->memfd != -1) {
+      if (writeall(q->memfd, q->buf, q->buflen)) q->err = 1;
+      else q->memlen += q->buflen;
+    } else if (!q->err && writeall(q->fdm, q->buf, q->buflen)) q->err = 1;
+  }
   q->buflen = 0;
 }
 
@@ -136,11 +180,38 @@ static int readerr(struct smtpq *q)
   return i > 1 && (q->errtext[0] == 'D' || q->errtext[0] == 'Z');
 }
 
+/* Helper mode: seal the memory file, hand it over, map the status. */
+static const char *close_helper(struct smtpq *q, const char *env, size_t envlen)
+{
+  struct smtprcpt_qresult r;
+  int fd = q->memfd, wstat;
+  q->memfd = -1;
+  q->pid = 0;
+  if (q->err) { close(fd); return smtpq_status_text(0, 1); }
+  if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) == -1
+      || smtprcpt_queue(q->helper, fd, env, envlen, &r) == -1) {
+    close(fd);
+    return "Zunable to reach the queue helper (#4.3.0)";
+  }
+  close(fd);
+  q->pid = (pid_t)r.pid;
+  wstat = r.signalled ? W_EXITCODE(0, r.code & 0x7f) : W_EXITCODE(r.code & 0xff, 0);
+  if (!r.signalled && r.code == 82 && (r.text[0] == 'D' || r.text[0] == 'Z') && r.text[1]) {
+    size_t i;
+    for (i = 0; r.text[i] && i < sizeof q->errtext - 1; ++i) q->errtext[i] = r.text[i];
+    q->errtext[i] = 0;
+    return q->errtext;
+  }
+  return smtpq_status_text(wstat, 0);
+}
+
 const char *smtpq_close(struct smtpq *q, const char *env, size_t envlen)
 {
   int wstat;
   flushbuf(q);
-  close(q->fdm); q->fdm = -1;
+  if (q->memfd != -1) return close_helper(q, env, envlen);
+  if (q->fdm != -1) close(q->fdm);
+  q->fdm = -1;
   if (!q->err && writeall(q->fde, env, envlen)) q->err = 1;
   close(q->fde); q->fde = -1;
   if (!reap(q, &wstat)) { closeerr(q); return "Zqq waitpid surprise (#4.3.0)"; }
@@ -152,6 +223,12 @@ const char *smtpq_close(struct smtpq *q, const char *env, size_t envlen)
 void smtpq_abort(struct smtpq *q)
 {
   int wstat;
+  if (q->memfd != -1) {
+    close(q->memfd);
+    q->memfd = -1;
+    q->buflen = 0;
+    return;
+  }
   if (q->fdm != -1) close(q->fdm);
   if (q->fde != -1) close(q->fde);
   q->fdm = q->fde = -1;

@@ -74,10 +74,11 @@ static int sendall(int fd, const char *s, size_t n)
   return 0;
 }
 
-/* Reads exactly n bytes within the timeout. 0, or -1. */
-static int recvall(struct smtprcpt_helper *h, char *b, size_t n)
+/* Reads exactly n bytes within the timeout (seconds; 0: the session's,
+ * else 60). 0, or -1. */
+static int recvall(struct smtprcpt_helper *h, char *b, size_t n, unsigned long t)
 {
-  unsigned long t = h->timeout ? h->timeout : 60;
+  if (!t) t = h->timeout ? h->timeout : 60;
   if (t > 2000000UL) t = 2000000UL;
   while (n) {
     struct pollfd p;
@@ -103,9 +104,9 @@ static int ask(struct smtprcpt_helper *h, const char *a, size_t len, stralloc *r
   if (!rcptp_req_put(req, h->mode, h->mbxquota, a, len)) return -1;
   if (!h->fd && start(h) == -1) return -1;
   if (sendall(h->fd, req->s, req->len) == -1) return -1;
-  if (recvall(h, hd, 2) == -1) return -1;
+  if (recvall(h, hd, 2, 0) == -1) return -1;
   if (!rcptp_status_ok(hd[0]) || (unsigned char)hd[1] > RCPTP_TEXTMAX) return -1;
-  if (recvall(h, text, (unsigned char)hd[1]) == -1) return -1;
+  if (recvall(h, text, (unsigned char)hd[1], 0) == -1) return -1;
   text[(unsigned char)hd[1]] = 0;
   return hd[0];
 }
@@ -149,4 +150,62 @@ int smtprcpt_helper(void *ctx, const char *addr, size_t len)
       smtprcpt_helper_close(h);
       return SMTPRCPT_TEMP;
   }
+}
+
+/* Sends the queue request: its first bytes with msgfd attached
+ * (SCM_RIGHTS), the rest of req after them. 0, or -1. */
+static int sendfd(int sock, int msgfd, const char *req, size_t n)
+{
+  union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
+  struct msghdr mh;
+  struct iovec iov;
+  struct cmsghdr *cm;
+  ssize_t w;
+  memset(&mh, 0, sizeof mh);
+  memset(&u, 0, sizeof u);
+  iov.iov_base = (char *)req;
+  iov.iov_len = n;
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = u.buf;
+  mh.msg_controllen = sizeof u.buf;
+  cm = CMSG_FIRSTHDR(&mh);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cm), &msgfd, sizeof msgfd);
+  do w = sendmsg(sock, &mh, MSG_NOSIGNAL); while (w == -1 && errno == EINTR);
+  if (w <= 0) return -1;
+  return sendall(sock, req + w, n - (size_t)w);
+}
+
+/* A queue step may run .qmail programs: wait as long as qmail-queue's
+ * own alarm allows, plus a minute. */
+#define QUEUE_WAIT (86400UL + 60)
+
+int smtprcpt_queue(struct smtprcpt_helper *h, int msgfd, const char *env, size_t envlen,
+                   struct smtprcpt_qresult *res)
+{
+  stralloc req = {0};
+  char hd[RCPTP_QREPLYHEAD];
+  size_t tlen;
+  int ok;
+  res->text[0] = 0;
+  if (!rcptp_qreq_put(&req, envlen) || !stralloc_catb(&req, env, envlen)) {
+    stralloc_free(&req);
+    return -1;
+  }
+  ok = (h->fd || start(h) == 0) && sendfd(h->fd, msgfd, req.s, req.len) == 0
+       && recvall(h, hd, sizeof hd, QUEUE_WAIT) == 0
+       && rcptp_qreply_head(hd, &res->code, &res->signalled, &res->pid, &tlen)
+       && recvall(h, res->text, tlen, QUEUE_WAIT) == 0;
+  stralloc_free(&req);
+  if (!ok) {
+    log_event("warn", "rcptcheck-failed", "prog", h->prog, "request", "queue",
+              "error", errno ? strerror(errno) : "no reply", (char *)0);
+    smtprcpt_helper_close(h);
+    return -1;
+  }
+  res->text[tlen] = 0;
+  return 0;
 }

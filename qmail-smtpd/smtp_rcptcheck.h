@@ -9,11 +9,15 @@
  * answers with the delivery module's dry run, so the answer is always
  * current (no map to rebuild) and is exactly "would vdeliver deliver".
  * Domains that users/cdb does not list are not judged (accepted here;
- * relay rules were applied before), as chkuser does. */
+ * relay rules were applied before), as chkuser does.
+ * The same helper also runs qmail-queue's queue step for whole
+ * messages (smtprcpt_queue), so that qmail-smtpd does not start a
+ * qmail-queue per message when QMAILQUEUE is unset (smtp_queue.h). */
 #ifndef QV_SMTP_RCPTCHECK_H
 #define QV_SMTP_RCPTCHECK_H
 #include <stddef.h>
 #include <sys/types.h>
+#include "rcpt_proto.h"
 #include "stralloc.h"
 
 enum {
@@ -50,6 +54,24 @@ struct smtprcpt_helper {
  * malformed reply, the answer is SMTPRCPT_TEMP (never NOMAILBOX) and
  * the next call starts a new one. Refusals are logged. */
 int smtprcpt_helper(void *ctx, const char *addr, size_t len);
+
+struct smtprcpt_qresult {
+  int code;                /* qmail-queue exit code, or the signal */
+  int signalled;           /* 1: the queue step was killed by signal code */
+  unsigned long pid;       /* the process that ran it (qmail's "qp") */
+  char text[RCPTP_QTEXTMAX + 1];  /* exit 82: the custom error "D..."/"Z...", NUL-terminated */
+};
+
+/* Hands a whole message to the helper's queue step: msgfd is a memory
+ * file sealed against writing, growing and shrinking (rcpt_proto.h),
+ * (env, envlen) the qmail-queue envelope including its final NUL. The
+ * helper is started if needed. 0 with *res (the queue step's status),
+ * or -1 when the helper could not be started, died or answered out of
+ * protocol (logged; the connection is closed, the next call starts a new
+ * one): the message may or may not have been delivered, so the caller
+ * must answer with a temporary failure. msgfd stays open. */
+int smtprcpt_queue(struct smtprcpt_helper *h, int msgfd, const char *env, size_t envlen,
+                   struct smtprcpt_qresult *res);
 
 /* Closes the connection (the helper sees end of file and exits) and
  * reaps the helper if it has exited. */

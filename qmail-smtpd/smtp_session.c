@@ -335,7 +335,7 @@ static void chk_delay(struct smtpd *s)
 static int queue_start(struct smtpd *s)
 {
   const struct smtpd_config *c = s->c;
-  if (smtpq_open(&s->q, c->queueprog.s) < 0) {
+  if (smtpq_open(&s->q, c->queueprog.s, c->queuehelper) < 0) {
     log_event("warn", "qqt-failure", "prog", c->queueprog.s, "error", strerror(errno), (char *)0);
     return 0;
   }
@@ -1021,10 +1021,23 @@ int smtpd_config_load(struct smtpd_config *c)
   c->remoteinfo = getenv("TCPREMOTEINFO");
   c->localip = envor("TCPLOCALIP", "");
   c->local = envor("TCPLOCALHOST", *c->localip ? c->localip : "unknown");
+  /* qmail-rcptcheck: recipient lookups, and the queue step unless
+   * QMAILQUEUE names a queue program */
+  v = getenv("QMAILRCPTCHECK");
+  if (v && *v) {
+    if (!stralloc_copys(&c->rcptprog, v) || !sa_cstr(&c->rcptprog)) return -1;
+  } else if (!paths_qmail(&c->rcptprog, "bin/qmail-rcptcheck")) return -1;
+  c->rcpthelper.prog = c->rcptprog.s;
+  c->rcpthelper.timeout = c->timeout;
+  c->rcpthelper.remoteip = c->remoteip;
   v = getenv("QMAILQUEUE");
+  c->queuehelper = 0;
   if (v && *v) {
     if (!stralloc_copys(&c->queueprog, v) || !sa_cstr(&c->queueprog)) return -1;
-  } else if (!paths_qmail(&c->queueprog, "bin/qmail-queue")) return -1;
+  } else {
+    if (!paths_qmail(&c->queueprog, "bin/qmail-queue")) return -1;
+    c->queuehelper = &c->rcpthelper;
+  }
   /* chkuser: CHKUSER_START (ALWAYS, DOMAIN, anything else off) wins
    * over control/smtprcptcheck (default 1 = ALWAYS) */
   if (ctl_readflag(&flag, "smtprcptcheck", 1) < 0) return -1;
@@ -1034,13 +1047,6 @@ int smtpd_config_load(struct smtpd_config *c)
                               !str_diff(v, "DOMAIN") ? RCPTP_DOMAIN : 0;
   c->rcptcheck = smtprcpt_accept_all;
   if (c->rcpthelper.mode) {
-    v = getenv("QMAILRCPTCHECK");
-    if (v && *v) {
-      if (!stralloc_copys(&c->rcptprog, v) || !sa_cstr(&c->rcptprog)) return -1;
-    } else if (!paths_qmail(&c->rcptprog, "bin/qmail-rcptcheck")) return -1;
-    c->rcpthelper.prog = c->rcptprog.s;
-    c->rcpthelper.timeout = c->timeout;
-    c->rcpthelper.remoteip = c->remoteip;
     c->rcptcheck = smtprcpt_helper;
     c->rcptctx = &c->rcpthelper;
     v = getenv("CHKUSER_RCPTLIMIT");

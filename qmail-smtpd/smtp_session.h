@@ -34,6 +34,8 @@ struct smtpd_config {
   void *rcptctx;
   stralloc rcptprog;       /* $QMAILRCPTCHECK or QMAILDIR/bin/qmail-rcptcheck */
   struct smtprcpt_helper rcpthelper;
+  struct smtprcpt_helper *queuehelper;  /* QMAILQUEUE unset: &rcpthelper, which runs
+                                           the queue step (no exec per message) */
   unsigned long chk_rcptlimit;   /* CHKUSER_RCPTLIMIT: RCPTs per session; 0 none */
   unsigned long chk_wronglimit;  /* CHKUSER_WRONGRCPTLIMIT: refused RCPTs; 0 none */
   unsigned long chk_errdelay;     /* control/chkusererrordelay: ms before a chkuser

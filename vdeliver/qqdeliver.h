@@ -1,8 +1,9 @@
 /* vdeliver/qqdeliver.h — qvmail's queue step (prefix qqd_): what
  * qmail-queue does with a message once it holds the whole message and
  * its envelope. Shared by the qmail-queue program (message on fd 0,
- * envelope on fd 1) and by qmail-rcptcheck(8), which runs it in a
- * forked child for qmail-smtpd's messages (no exec per message).
+ * envelope on fd 1) and by qmail-rcptcheck(8), which runs it for
+ * qmail-smtpd's messages in its own process (no exec per message), so
+ * it frees everything it allocates.
  *
  * Order of work, so that 0 means "every copy is on disk" and any other
  * code means "nothing was acknowledged":
