@@ -6,8 +6,9 @@
 # raw socket client check: delivery with its headers and mode, 550 for an
 # unknown user and 553 for a foreign domain from a non-relay address, 451
 # at DATA for a relayed foreign recipient, 552 over databytes, a pipelined
-# transaction, no SMTP smuggling, and a kill -9 loop on qmail-smtpd
-# (every file in new/ complete; every 250 for DATA means a file in new/).
+# transaction, no SMTP smuggling, and a kill -9 loop on qmail-smtpd and
+# on the process running the queue step (every file in new/ complete;
+# every 250 for DATA means a file in new/).
 # Every wait is bounded; everything started is killed on exit.
 : "${QV_BUILD:?}" "${QV_SRC:?}"
 . "$QV_SRC/tests/lib/sandbox.sh"
@@ -94,7 +95,10 @@ def alive(p):
         return False
 
 def killloop(spid, n, new):
-    phases = ['rcpt', 'data', 'mid', 'predot', 'dot', 'dotdelay', 'dotdelay', 'after']
+    # the q* phases kill the process running the queue step (the
+    # session's qmail-rcptcheck) instead of qmail-smtpd
+    phases = ['rcpt', 'data', 'mid', 'predot', 'dot', 'dotdelay', 'dotdelay', 'after',
+              'qdot', 'qdotdelay', 'qdotdelay']
     body = {}
     results = []
     orphans = set()
@@ -102,9 +106,15 @@ def killloop(spid, n, new):
         phase = phases[i % len(phases)] if i < len(phases) else random.choice(phases)
         tag = 'kill-%d' % i
         b = 'Subject: %s\r\nX-E2E-Id: %s\r\n\r\n' % (tag, tag)
-        b += ''.join('%s line %d %s\r\n' % (tag, j, 'x' * 60) for j in range(600))
+        # q* phases: about 900 KB (still under qmail-smtpd's 1 MB memory
+        # file), so that writing and syncing the copy takes long enough
+        # for the kill to land in the middle of the queue step
+        lines = 11000 if phase.startswith('q') else 600
+        b += ''.join('%s line %d %s\r\n' % (tag, j, 'x' * 60) for j in range(lines))
         body[tag] = b.replace('\r\n', '\n')
-        s, f = smtp_open()
+        # q* phases from a non-relay address: the recipient check starts
+        # the session's qmail-rcptcheck at RCPT, before the data
+        s, f = smtp_open('127.0.0.2' if phase.startswith('q') else '127.0.0.1')
         pid = None
         for _ in range(100):
             c = children(spid)
@@ -118,6 +128,13 @@ def killloop(spid, n, new):
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        qpids = []   # looked up before the dot: a /proc scan is slow
+        def killq():
+            for q in qpids:
+                try:
+                    os.kill(q, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         got = ''
         try:
             s.sendall(b'MAIL FROM:<k@x.org>\r\nRCPT TO:<demo@example.test>\r\n')
@@ -128,6 +145,9 @@ def killloop(spid, n, new):
             reply(f)
             if phase == 'data':
                 kill()
+            if phase.startswith('q'):
+                qpids = children(pid, 'qmail-rcptcheck')
+                assert qpids, 'no qmail-rcptcheck under qmail-smtpd %d' % pid
             raw = b.encode()
             half = random.randrange(1, len(raw))
             s.sendall(raw[:half])
@@ -141,6 +161,10 @@ def killloop(spid, n, new):
                 kill()
             if phase == 'dotdelay':
                 time.sleep(random.random() * 0.03); kill()
+            if phase == 'qdot':
+                killq()
+            if phase == 'qdotdelay':
+                time.sleep(random.random() * 0.01); killq()
             got = reply(f)
             if phase == 'after':
                 kill()
@@ -262,10 +286,12 @@ run_checks() {
   [ "$(grep -l '^Subject: outer-4$' "$NEW"/* | wc -l)" = 1 ] || fail "control message missing"
   [ "$(grep -l '^Subject: smuggled-4$' "$NEW"/* | wc -l)" = 1 ] || fail "control second message missing"
   grep -lE '^Subject: (outer|smuggled)-[0-3]$' "$NEW"/* && fail "a smuggling variant was delivered"
-  # 7. kill -9 loop on qmail-smtpd
+  # 7. kill -9 loop on qmail-smtpd and on the queue step's process
   rm -f "$NEW"/*
-  timeout 90 python3 "$tmp/client.py" kill "$port" "$spid" 30 "$NEW" > "$tmp/kill" 2>&1 ||
+  echo 2000000 > "$Q/control/databytes"   # room for the q* phases' messages
+  timeout 120 python3 "$tmp/client.py" kill "$port" "$spid" 30 "$NEW" > "$tmp/kill" 2>&1 ||
     { cat "$tmp/kill"; fail "kill -9 loop"; }
+  echo 100000 > "$Q/control/databytes"
   tail -n 1 "$tmp/kill"
   kill -0 "$spid" 2>/dev/null || fail "launcher died"
   rm -f "$NEW"/*
