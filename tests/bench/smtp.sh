@@ -152,6 +152,5 @@ for spec in "4KB 4096 $M4K" "100KB 102400 $M100K"; do
   echo "$line"
   echo "  load generator CPU while sending: qvmail run $(fig client_cpu "$q")${p:+, postfix run $(fig client_cpu "$p")} of one core"
 done
-fs=$(df -T "$tmp" | awk 'NR == 2 { print $2 }')
-echo "smtp: trees on $fs, $(nproc) cores"
+echo "smtp: trees on $bench_fs, $(nproc) cores"
 exit $status
