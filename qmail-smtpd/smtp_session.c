@@ -36,6 +36,7 @@
 #include "byte.h"
 #include "case.h"
 #include "fmt.h"
+#include "leakcheck.h"
 #include "str.h"
 #include "control.h"
 #include "paths.h"
@@ -168,6 +169,7 @@ static void leave(struct smtpd *s, int code) __attribute__((noreturn));
 static void leave(struct smtpd *s, int code)
 {
   if (s->qopen) smtpq_abort(&s->q);
+  leakcheck();
   _exit(code);
 }
 

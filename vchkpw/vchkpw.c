@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include "chkpw.h"
 #include "control.h"
+#include "leakcheck.h"
 #include "log.h"
 #include "maildir.h"
 #include "paths.h"
@@ -45,6 +46,7 @@ static void wipe_input(void) { explicit_bzero(input, sizeof input); }
 static void __attribute__((noreturn)) die(int code)
 {
   wipe_input();
+  leakcheck();
   _exit(code);
 }
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include "buffer.h"
 #include "deliver.h"
+#include "leakcheck.h"
 #include "log.h"
 #include "paths.h"
 #include "str.h"
@@ -35,6 +36,7 @@ static void out(const char *s)
 static void __attribute__((noreturn)) finish(int code, const char *text)
 {
   if (text && *text) out(text);
+  leakcheck();
   _exit(code);
 }
 
