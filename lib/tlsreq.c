@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include "fdpass.h"
 #include "scan.h"
 #include "tlsreq.h"
 
@@ -110,73 +111,6 @@ int tlsreq_setenv(const struct tlsreq_info *info)
   return 1;
 }
 
-int tlsreq_sendfd(int sock, const char *buf, size_t len, int fd)
-{
-  struct msghdr m;
-  struct iovec iov;
-  union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } cm;
-  ssize_t w;
-  memset(&m, 0, sizeof m);
-  iov.iov_base = (void *)buf;
-  iov.iov_len = len;
-  m.msg_iov = &iov;
-  m.msg_iovlen = 1;
-  if (fd >= 0) {
-    struct cmsghdr *h;
-    memset(&cm, 0, sizeof cm);
-    m.msg_control = cm.b;
-    m.msg_controllen = sizeof cm.b;
-    h = CMSG_FIRSTHDR(&m);
-    h->cmsg_level = SOL_SOCKET;
-    h->cmsg_type = SCM_RIGHTS;
-    h->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(h), &fd, sizeof fd);
-  }
-  do w = sendmsg(sock, &m, MSG_NOSIGNAL);
-  while (w == -1 && errno == EINTR);
-  if (w == -1) return 0;
-  if ((size_t)w != len) { errno = EPROTO; return 0; }
-  return 1;
-}
-
-long tlsreq_recvfd(int sock, char *buf, size_t max, int *fd)
-{
-  struct msghdr m;
-  struct iovec iov;
-  union { struct cmsghdr h; char b[CMSG_SPACE(4 * sizeof(int))]; } cm;
-  struct cmsghdr *h;
-  ssize_t r;
-  *fd = -1;
-  memset(&m, 0, sizeof m);
-  iov.iov_base = buf;
-  iov.iov_len = max;
-  m.msg_iov = &iov;
-  m.msg_iovlen = 1;
-  m.msg_control = cm.b;
-  m.msg_controllen = sizeof cm.b;
-  do r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
-  while (r == -1 && errno == EINTR);
-  if (r == -1) return -1;
-  for (h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h)) {
-    if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS) {
-      size_t k, n = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-      for (k = 0; k < n; ++k) {
-        int got;
-        memcpy(&got, CMSG_DATA(h) + k * sizeof(int), sizeof got);
-        if (*fd == -1) *fd = got;
-        else close(got);
-      }
-    }
-  }
-  if (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
-    if (*fd >= 0) close(*fd);
-    *fd = -1;
-    errno = EPROTO;
-    return -1;
-  }
-  return (long)r;
-}
-
 int tlsreq_starttls(void)
 {
   int sock = ctlfd(), plain = -1, e;
@@ -185,11 +119,11 @@ int tlsreq_starttls(void)
   long n;
 
   if (sock < 0) { errno = ENOTSOCK; unsetenv("QVTLSCTL"); return 0; }
-  if (!tlsreq_sendfd(sock, "S", 1, 0)) goto fail;
+  if (!fdpass_send(sock, "S", 1, 0)) goto fail;
   /* the network socket now belongs to the helper: drop every copy here */
   close(0);
   close(1);
-  n = tlsreq_recvfd(sock, buf, sizeof buf, &plain);
+  n = fdpass_recv(sock, buf, sizeof buf, &plain);
   if (n < 0) goto fail;
   if (n == 0) { errno = ECONNRESET; goto fail; }
   switch (tlsreq_decode(&info, buf, (size_t)n)) {

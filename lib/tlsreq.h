@@ -72,13 +72,4 @@ int tlsreq_decode(struct tlsreq_info *info, const char *buf, size_t len);
  * and unsets QVTLSCTL. 1, or 0 with errno (ENOMEM). */
 int tlsreq_setenv(const struct tlsreq_info *info);
 
-/* One message on a SOCK_SEQPACKET socket with fd attached (fd -1: none).
- * 1, or 0 with errno. */
-int tlsreq_sendfd(int sock, const char *buf, size_t len, int fd);
-
-/* Receives one message of at most max bytes into buf; *fd gets an
- * attached descriptor or -1 (any extra descriptors are closed). Returns
- * the length, 0 at EOF, -1 with errno (EPROTO: message truncated). */
-long tlsreq_recvfd(int sock, char *buf, size_t max, int *fd);
-
 #endif

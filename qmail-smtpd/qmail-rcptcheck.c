@@ -44,12 +44,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "../vdeliver/deliver.h"
 #include "../vdeliver/qqdeliver.h"
 #include "../vdeliver/qqenv.h"
+#include "fdpass.h"
 #include "log.h"
 #include "paths.h"
 #include "privdrop.h"
@@ -85,47 +85,24 @@ static void privileges(void)
 }
 
 /* Reads exactly n bytes from fd 0. A descriptor passed with them
- * (SCM_RIGHTS; fd 0 may also be a pipe, which passes none) is stored in *fd when fd is not NULL and *fd is -1;
- * any other passed descriptor is closed and makes the read fail. 1, 0
+ * (fdpass.h; fd 0 may also be a pipe, which passes none) is stored in
+ * *fd when fd is not NULL and *fd is -1; any other passed descriptor is
+ * closed and makes the read fail. 1, 0
  * at end of file before the first byte, -1 on a read error, a short
  * record or an unwanted descriptor. */
 static int readn(char *b, size_t n, int *fd)
 {
   size_t got = 0;
-  int bad = 0;
   while (got < n) {
-    union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int) * 4)]; } u;
-    struct msghdr mh;
-    struct iovec iov;
-    struct cmsghdr *cm;
-    ssize_t r;
-    memset(&mh, 0, sizeof mh);
-    iov.iov_base = b + got;
-    iov.iov_len = n - got;
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    mh.msg_control = u.buf;
-    mh.msg_controllen = sizeof u.buf;
-    r = recvmsg(0, &mh, MSG_CMSG_CLOEXEC);
-    if (r == -1 && errno == ENOTSOCK) {   /* a pipe (tests, by hand): no descriptors */
-      mh.msg_controllen = 0;
-      mh.msg_flags = 0;
+    int f = -1;
+    long r = fdpass_recv(0, b + got, n - got, &f);
+    if (r == -1 && errno == ENOTSOCK)   /* a pipe (tests, by hand): no descriptors */
       r = read(0, b + got, n - got);
-    }
     if (r == -1) { if (errno == EINTR) continue; return -1; }
-    if (mh.msg_flags & MSG_CTRUNC) bad = 1;
-    for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-      size_t k, nfd;
-      if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) continue;
-      nfd = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-      for (k = 0; k < nfd; ++k) {
-        int f;
-        memcpy(&f, CMSG_DATA(cm) + k * sizeof(int), sizeof f);
-        if (fd && *fd == -1) *fd = f;
-        else { close(f); bad = 1; }
-      }
+    if (f != -1) {
+      if (!fd || *fd != -1) { close(f); return -1; }
+      *fd = f;
     }
-    if (bad) return -1;
     if (r == 0) return got ? -1 : 0;
     got += (size_t)r;
   }

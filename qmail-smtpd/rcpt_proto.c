@@ -71,7 +71,7 @@ int rcptp_reply_put(stralloc *out, int status, const char *t, size_t tlen)
 
 int rcptp_qreq_put(stralloc *out, size_t envlen)
 {
-  char h[2 + RCPTP_QREQLEN];
+  char h[RCPTP_QREQHEAD];
   if (envlen < 2 || envlen > RCPTP_ENVMAX) { errno = EINVAL; return 0; }
   h[0] = 0;
   h[1] = RCPTP_QREQLEN;

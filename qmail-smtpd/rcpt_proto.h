@@ -47,6 +47,7 @@
 #define RCPTP_QUEUE  'Q'
 
 #define RCPTP_QREQLEN 5                 /* body length of a queue request */
+#define RCPTP_QREQHEAD (2 + RCPTP_QREQLEN) /* its bytes before the envelope */
 #define RCPTP_ENVMAX (16UL * 1024 * 1024) /* longest envelope handed over */
 #define RCPTP_QUEUED 'E'                /* status of a queue reply */
 #define RCPTP_QREPLYHEAD 9              /* queue reply bytes before the text */

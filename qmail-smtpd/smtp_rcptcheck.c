@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include "assign.h"
 #include "byte.h"
+#include "fdpass.h"
 #include "log.h"
 #include "rcpt_proto.h"
 #include "sa.h"
@@ -152,33 +153,6 @@ int smtprcpt_helper(void *ctx, const char *addr, size_t len)
   }
 }
 
-/* Sends the queue request: its first bytes with msgfd attached
- * (SCM_RIGHTS), the rest of req after them. 0, or -1. */
-static int sendfd(int sock, int msgfd, const char *req, size_t n)
-{
-  union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } u;
-  struct msghdr mh;
-  struct iovec iov;
-  struct cmsghdr *cm;
-  ssize_t w;
-  memset(&mh, 0, sizeof mh);
-  memset(&u, 0, sizeof u);
-  iov.iov_base = (char *)req;
-  iov.iov_len = n;
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = u.buf;
-  mh.msg_controllen = sizeof u.buf;
-  cm = CMSG_FIRSTHDR(&mh);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(cm), &msgfd, sizeof msgfd);
-  do w = sendmsg(sock, &mh, MSG_NOSIGNAL); while (w == -1 && errno == EINTR);
-  if (w <= 0) return -1;
-  return sendall(sock, req + w, n - (size_t)w);
-}
-
 /* A queue step may run .qmail programs: wait as long as qmail-queue's
  * own alarm allows, plus a minute. */
 #define QUEUE_WAIT (86400UL + 60)
@@ -195,7 +169,9 @@ int smtprcpt_queue(struct smtprcpt_helper *h, int msgfd, const char *env, size_t
     stralloc_free(&req);
     return -1;
   }
-  ok = (h->fd || start(h) == 0) && sendfd(h->fd, msgfd, req.s, req.len) == 0
+  /* the descriptor rides on the request's first bytes, the envelope follows */
+  ok = (h->fd || start(h) == 0) && fdpass_send(h->fd, req.s, RCPTP_QREQHEAD, msgfd)
+       && sendall(h->fd, req.s + RCPTP_QREQHEAD, req.len - RCPTP_QREQHEAD) == 0
        && recvall(h, hd, sizeof hd, QUEUE_WAIT) == 0
        && rcptp_qreply_head(hd, &res->code, &res->signalled, &res->pid, &tlen)
        && recvall(h, res->text, tlen, QUEUE_WAIT) == 0;

@@ -39,6 +39,7 @@
 #include "fmt.h"
 #include "scan.h"
 #include "conf.h"
+#include "fdpass.h"
 #include "log.h"
 #include "sa.h"
 #include "tlsconf.h"
@@ -113,7 +114,7 @@ static void handshake_failed(struct tlss *t, int ctl, const char *why)
   static struct tlsreq_info none;
   char rec[TLSREQ_RECMAX];
   log_event("warn", "tls-handshake-fail", "ip", remoteip, "reason", why, (char *)0);
-  tlsreq_sendfd(ctl, rec, tlsreq_encode(rec, 0, &none), -1);
+  fdpass_send(ctl, rec, tlsreq_encode(rec, 0, &none), -1);
 }
 
 /* The helper's work once the network socket is known. plainfd is the
@@ -128,7 +129,7 @@ static int serve(const struct tlsconf *c, int net, int ctl, int plainfd, int giv
   if (!t) { handshake_failed(0, ctl, why); return 0; }
   if (!tlss_handshake(t, &why)) { handshake_failed(t, ctl, why); return 0; }
   tlss_info(t, &info);
-  if (!tlsreq_sendfd(ctl, rec, tlsreq_encode(rec, 1, &info), give)) die("control-socket", "send");
+  if (!fdpass_send(ctl, rec, tlsreq_encode(rec, 1, &info), give)) die("control-socket", "send");
   if (give >= 0) close(give);
   close(ctl);
   log_event("info", "tls", "ip", remoteip, "protocol", info.protocol, "cipher", info.cipher,
@@ -222,7 +223,7 @@ int main(int argc, char **argv)
       close(plain[0]);
       close(0);
       close(1);
-      n = tlsreq_recvfd(ctl[1], rec, sizeof rec, &fd);
+      n = fdpass_recv(ctl[1], rec, sizeof rec, &fd);
       if (fd >= 0) close(fd);
       if (n <= 0) _exit(111);
       if (tlsreq_decode(&info, rec, (size_t)n) != 1) _exit(111);
@@ -253,7 +254,7 @@ int main(int argc, char **argv)
     devnull(0);
     devnull(1);
     become(huid, hgid, "helper");
-    n = tlsreq_recvfd(ctl[0], rec, sizeof rec, &net);
+    n = fdpass_recv(ctl[0], rec, sizeof rec, &net);
     if (n > 0) {
       if (n != 1 || rec[0] != 'S' || net < 0) {
         errno = EPROTO;
