@@ -8,9 +8,11 @@
  * never contains a CR LF pair: line endings are LF, as qmail-queue
  * expects.
  *
- * SECURITY: consumes untrusted network bytes; one byte at a time, no
- * lookahead beyond the struct's state, no allocation but the caller's
- * output buffer. */
+ * SECURITY: consumes untrusted network bytes; one byte at a time
+ * (inside a body line, a run of bytes that are neither CR nor LF is
+ * copied at once: no state changes within such a run), no lookahead
+ * beyond the struct's state and the current input, no allocation but
+ * the caller's output buffer. */
 #include "smtp_data.h"
 
 enum {
@@ -68,6 +70,22 @@ static int put(struct smtpdata *d, char c, stralloc *out)
   return stralloc_readyplus(out, 4096) && stralloc_append(out, &c) ? 0 : -1;
 }
 
+/* Length of the run at in (at most n bytes) holding neither CR nor LF. */
+static size_t plainrun(const char *in, size_t n)
+{
+  size_t j = 0;
+  while (j < n && in[j] != '\r' && in[j] != '\n') ++j;
+  return j;
+}
+
+/* Appends a run of body bytes (past the header: nothing to count but
+ * the size). */
+static int putrun(struct smtpdata *d, const char *s, size_t k, stralloc *out)
+{
+  d->size += k;
+  return stralloc_catb(out, s, k) ? 0 : -1;
+}
+
 static int barelf(struct smtpdata *d, stralloc *out)
 {
   if (!d->allow_barelf) return SMTPDATA_BARELF;
@@ -83,6 +101,16 @@ int smtpdata_feed(struct smtpdata *d, const char *in, size_t n, size_t *used, st
     char c = in[i];
     int r = SMTPDATA_MORE;
     *used = i + 1;
+    /* inside a body line: the whole run up to the next CR or LF */
+    if (!d->inheader && (d->state == S_MID || (d->state == S_BOL && c != '.'))
+        && c != '\r' && c != '\n') {
+      size_t k = plainrun(in + i, n - i);
+      if (putrun(d, in + i, k, out)) return -1;
+      d->state = S_MID;
+      i += k - 1;
+      *used = i + 1;
+      continue;
+    }
     switch (d->state) {
       case S_BOL:
         if (c == '.') { d->state = S_DOT; break; }
@@ -133,6 +161,14 @@ int smtpdata_feed_chunk(struct smtpdata *d, const char *in, size_t n, size_t *us
   if (n > d->chunk_left) n = (size_t)d->chunk_left;
   for (i = 0; i < n; ++i) {
     char c = in[i];
+    if (!d->inheader && d->state != S_CR && c != '\r' && c != '\n') {
+      size_t k = plainrun(in + i, n - i);
+      if (putrun(d, in + i, k, out)) return -1;
+      d->chunk_left -= k;
+      i += k - 1;
+      *used = i + 1;
+      continue;
+    }
     --d->chunk_left;
     *used = i + 1;
     if (d->state == S_CR) {
