@@ -34,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "deliver.h"
+#include "leakcheck.h"
 #include "log.h"
 #include "paths.h"
 #include "privdrop.h"
@@ -62,8 +63,9 @@ static void __attribute__((noreturn)) finish(int code, const char *text)
   if (code && *text && fstat(6, &st) == 0 && S_ISFIFO(st.st_mode)
       && dlv_write_all(6, text, str_len(text)) == 0) {
     log_event("warn", "refused", "reason", "custom error", "exit", "82", (char *)0);
-    _exit(82);
+    code = 82;
   }
+  leakcheck();
   _exit(code);
 }
 
@@ -172,7 +174,7 @@ int main(void)
 {
   struct qqenv e = {0};
   char text[QQD_TEXTMAX];
-  int fd;
+  int fd, code;
 
   fds_open();
   log_init("qmail-queue");
@@ -184,5 +186,8 @@ int main(void)
 
   fd = read_message();
   read_envelope(&e);
-  finish(qqd_deliver(fd, &e, text), text);
+  code = qqd_deliver(fd, &e, text);
+  qqenv_free(&e);
+  close(fd);
+  finish(code, text);
 }
