@@ -24,27 +24,23 @@
 # Benchmarks report numbers; this fails only when messages are lost or
 # refused. KEEP=1 keeps the temp tree (logs, Maildirs, Postfix's maillog).
 #
-# Measured on the 2-core development VM (ext4 without a journal, mounted
-# with discard; Postfix 3.7.11; other agents' builds and tests running,
-# load average 3-9), 8 clients, five runs: 4 KB x 200 qvmail 478-747
-# delivered/s (p50 9.5-15.8 ms), Postfix 266-388/s, ratio 1.4-2.3x
-# (1.9x, 2.3x, 1.4x, 2.0x, 1.9x); best of three for each 747 vs 388/s
-# = 1.9x. 100 KB x 50 qvmail 306-585/s, Postfix 206-405/s, 1.3-2.3x.
-# At load average ~1: 4 KB 944 vs 544/s (1.7x), 100 KB 609 vs 477 (1.3x).
-# Long-lived instances at quieter moments: qvmail 900-1234/s, Postfix
-# 675-724/s (1.4-1.8x). qvmail is CPU-bound here: per message about
-# 0.9 ms in qmail-queue (a quarter of it glibc's start-up CPUID probes,
-# which trap to the hypervisor on this VM, about 6 us each), 0.4 ms in
-# qmail-smtpd, 0.1 ms in qmail-rcptcheck; Postfix is latency-bound (its
-# CPU is not saturated) and slower in the fresh instance this script
-# starts than in a long-lived one. Inode
-# allocation on this file system skips recently deleted inodes one by
-# one, so runs right after a large deletion (the previous bench's
-# cleanup, other tests) are slower for both. The load generator uses
-# 7-13% of a core. Both fsync each message file; qvmail also fsyncs new/
-# and answers 250 only once the file is in new/, while Postfix answers
-# after its queue file is safe and delivers later (its accepted and
-# delivered rates differ by the queue's lag).
+# Trees: as root on a fresh loop-mounted ext4 (tests/lib/bench.sh,
+# BENCH_FS; BENCH_FS=tmp for $TMPDIR as before).
+#
+# Measured on the 2-core development VM (Postfix 3.7.11), 8 clients,
+# fresh ext4, otherwise idle, six runs in a row: 4 KB x 200 qvmail
+# 1384-1534 delivered/s (p50 5.0-5.5 ms), Postfix 444-775/s, ratios 1.8,
+# 2.7, 2.5, 2.3, 3.5, 2.5 (median 2.5x); 100 KB x 50 2.1-2.5x. On the
+# root file system (no journal) 2.9x and 2.6x; with other agents' builds
+# running 1.5-1.9x. On tmpfs qvmail reaches 4690/s: on a disk it mostly
+# waits for its two journal commits per message (file, then new/), which
+# come before its 250; Postfix answers after one fsync of its queue file
+# and delivers later (its accepted and delivered rates differ by the
+# queue's lag). CPU per message (perf, per process): qvmail ~0.3 ms in
+# qmail-rcptcheck (recipient check, dry run, delivery: the queue step
+# runs there, no process per message) + ~0.2 ms in qmail-smtpd; Postfix
+# ~1.7 ms over smtpd, cleanup, virtual and qmgr. Both fsync each message
+# file; qvmail also fsyncs new/. The load generator uses 10-25% of a core.
 : "${QV_BUILD:?}" "${QV_SRC:?}"
 CLIENTS=${BENCH_SMTP_CLIENTS:-8}
 USERS=${BENCH_SMTP_USERS:-8}
