@@ -95,7 +95,9 @@ int qqd_deliver(int msgfd, const struct qqenv *e, char text[QQD_TEXTMAX])
                     k == 31 ? (pass ? "permanent failure during delivery" : "permanent failure")
                             : (pass ? "temporary failure during delivery" : "temporary failure"));
       } else if (pass) {
-        log_event("info", "delivered", "to", rc, "from", e->sender.s, (char *)0);
+        /* the domain's "delete" of an unknown user writes nothing */
+        log_event("info", r.deleted ? "deleted" : "delivered", "to", rc, "from", e->sender.s,
+                  (char *)0);
       }
     }
   }
