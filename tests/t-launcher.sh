@@ -74,12 +74,15 @@ if mode == 'env':            # env SRC DST: whole output of prog
     sys.stdout.write(readall(s).decode())
 elif mode == 'envretry':     # as env, retrying a refused connect (Debian's
     import time              # tcpserver may print its port before listening)
-    for i in range(30):
+    s = None
+    for i in range(100):     # at most 10 s, then a clear failure
         try:
             s = conn(sys.argv[3], sys.argv[4], port)
             break
         except ConnectionRefusedError:
             time.sleep(0.1)
+    if s is None:
+        print('connection refused for 10 s', file=sys.stderr); sys.exit(1)
     sys.stdout.write(readall(s).decode())
 elif mode == 'holdfor':      # holdfor SECS SRC DST: one connection kept SECS
     import time
