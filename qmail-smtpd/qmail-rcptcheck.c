@@ -87,9 +87,8 @@ static void privileges(void)
 /* Reads exactly n bytes from fd 0. A descriptor passed with them
  * (fdpass.h; fd 0 may also be a pipe, which passes none) is stored in
  * *fd when fd is not NULL and *fd is -1; any other passed descriptor is
- * closed and makes the read fail. 1, 0
- * at end of file before the first byte, -1 on a read error, a short
- * record or an unwanted descriptor. */
+ * closed and makes the read fail. 1, 0 at end of file before the first
+ * byte, -1 on a read error, a short record or an unwanted descriptor. */
 static int readn(char *b, size_t n, int *fd)
 {
   size_t got = 0;
