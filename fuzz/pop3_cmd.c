@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       p = c.arg; len = c.arglen;
       while (pop3cmd_word(&p, &len, &w, &wlen)) {
         if (!wlen || wlen > c.arglen) abort();
-        if (pop3cmd_number(w, wlen, &num) && wlen > 20) abort();
+        if (cmdword_number(w, wlen, &num) && wlen > 20) abort();
         if (++k > 1000) abort();
       }
       (void)cmdword_is(c.verb, c.verblen, "uidl");

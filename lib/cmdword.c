@@ -10,6 +10,7 @@
  * compared word w is the program's own constant. */
 #include "byte.h"
 #include "cmdword.h"
+#include "scan.h"
 
 void cmdword_split(const char *line, size_t len, int flags, struct cmdword *c)
 {
@@ -34,4 +35,14 @@ int cmdword_is(const char *s, size_t len, const char *w)
   for (i = 0; i < len; ++i)
     if (!w[i] || lower(s[i]) != lower(w[i])) return 0;
   return w[len] == '\0';
+}
+
+int cmdword_number(const char *s, size_t len, unsigned long *out)
+{
+  unsigned long v;
+  /* libowfat's scan_ulongn takes digits only and stops before an
+   * overflow, so "all of it consumed" is the whole check */
+  if (!len || len > 20 || scan_ulongn(s, len, &v) != len) return 0;
+  *out = v;
+  return 1;
 }

@@ -196,5 +196,21 @@ int main(void)
   CHECK(!cmdword_is("ehlo", 4, "eh"));
   CHECK(!cmdword_is("\xc5hlo", 4, "\xe5hlo"));   /* no folding past ASCII */
   CHECK(!cmdword_is("[", 1, "{"));               /* '[' + 32 is '{' */
+
+  /* cmdword_number: digits only, the whole token, no overflow */
+  {
+    unsigned long n;
+    CHECK(cmdword_number("42", 2, &n) && n == 42);
+    CHECK(cmdword_number("0", 1, &n) && n == 0);
+    CHECK(cmdword_number("18446744073709551615", 20, &n) && n == 18446744073709551615UL);
+    CHECK(!cmdword_number("18446744073709551616", 20, &n));
+    CHECK(!cmdword_number("99999999999999999999", 20, &n));
+    CHECK(!cmdword_number("", 0, &n));
+    CHECK(!cmdword_number("-1", 2, &n));
+    CHECK(!cmdword_number("+1", 2, &n));
+    CHECK(!cmdword_number("1x", 2, &n));
+    CHECK(!cmdword_number("12a", 3, &n));
+    CHECK(!cmdword_number(" 1", 2, &n));
+  }
   return check_done();
 }

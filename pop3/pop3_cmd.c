@@ -4,7 +4,6 @@
  * authentication in qmail-popup and as the mail-store id in
  * qmail-pop3d. Everything works on views within the caller's line. */
 #include "byte.h"
-#include "scan.h"
 #include "pop3_cmd.h"
 
 int pop3cmd_word(const char **p, size_t *len, const char **w, size_t *wlen)
@@ -21,12 +20,3 @@ int pop3cmd_word(const char **p, size_t *len, const char **w, size_t *wlen)
   return 1;
 }
 
-int pop3cmd_number(const char *s, size_t len, unsigned long *out)
-{
-  unsigned long v;
-  /* libowfat's scan_ulongn takes digits only and stops before an
-   * overflow, so "all of it consumed" is the whole check */
-  if (!len || len > 20 || scan_ulongn(s, len, &v) != len) return 0;
-  *out = v;
-  return 1;
-}

@@ -7,7 +7,7 @@
  * with linein_setmax); CRLF and a bare LF both end a line. They are
  * split with lib/cmdword, flags 0 (the argument keeps trailing spaces:
  * a password may end in one). Here: pop3cmd_word walks space-separated
- * words; pop3cmd_number reads a message number. No I/O, no globals. */
+ * words (message numbers: cmdword_number). No I/O, no globals. */
 #ifndef QV_POP3_CMD_H
 #define QV_POP3_CMD_H
 #include <stddef.h>
@@ -17,9 +17,5 @@
 /* Takes the next space-separated word from (*p, *len) into (*w, *wlen)
  * and advances the view past it. 1 a word, 0 none left. */
 int pop3cmd_word(const char **p, size_t *len, const char **w, size_t *wlen);
-
-/* A whole decimal number: digits only, no sign, no blanks, no overflow
- * of unsigned long. 1 and *out set, or 0. */
-int pop3cmd_number(const char *s, size_t len, unsigned long *out);
 
 #endif

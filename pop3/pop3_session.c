@@ -196,7 +196,7 @@ static long msgno(struct sess *s, const char **arg, size_t *arglen)
   const char *w;
   size_t wlen;
   unsigned long u;
-  if (!pop3cmd_word(arg, arglen, &w, &wlen) || !pop3cmd_number(w, wlen, &u)) {
+  if (!pop3cmd_word(arg, arglen, &w, &wlen) || !cmdword_number(w, wlen, &u)) {
     puts_(s, REPLY_SYNTAX);
     return -1;
   }
@@ -335,7 +335,7 @@ static void do_top(struct sess *s, long i, const char *arg, size_t len)
     send_msg(s, (unsigned int)i, 0, 0);
     return;
   }
-  if (!pop3cmd_number(w, wlen, &n)) { puts_(s, REPLY_SYNTAX); return; }
+  if (!cmdword_number(w, wlen, &n)) { puts_(s, REPLY_SYNTAX); return; }
   send_msg(s, (unsigned int)i, 1, n);
 }
 

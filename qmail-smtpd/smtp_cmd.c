@@ -4,7 +4,6 @@
  * authentication. Everything works on views within the caller's line;
  * ESMTP parameters are refused unless they are printable ASCII. */
 #include "byte.h"
-#include "scan.h"
 #include "cmdword.h"
 #include "smtp_cmd.h"
 
@@ -38,21 +37,11 @@ int smtpcmd_param(const char **p, size_t *len, struct smtpparam *out)
   return 1;
 }
 
-int smtpcmd_number(const char *s, size_t len, unsigned long *out)
-{
-  unsigned long v;
-  /* libowfat's scan_ulongn takes digits only and stops before an
-   * overflow, so "all of it consumed" is the whole check */
-  if (!len || len > 20 || scan_ulongn(s, len, &v) != len) return 0;
-  *out = v;
-  return 1;
-}
-
 int smtpcmd_bdat(const char *arg, size_t len, unsigned long *size, int *last)
 {
   size_t i = byte_chr(arg, len, ' ');
   size_t j = i;
-  if (!smtpcmd_number(arg, i, size)) return 0;
+  if (!cmdword_number(arg, i, size)) return 0;
   while (j < len && arg[j] == ' ') ++j;
   if (j == len) { *last = 0; return 1; }
   if (!cmdword_is(arg + j, len - j, "last")) return 0;

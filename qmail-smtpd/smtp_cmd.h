@@ -21,8 +21,6 @@ struct smtpparam {
  * keyword, control byte or bytes outside ASCII). */
 int smtpcmd_param(const char **p, size_t *len, struct smtpparam *out);
 
-/* A whole decimal number (no sign, no blanks, no overflow). 1 or 0. */
-int smtpcmd_number(const char *s, size_t len, unsigned long *out);
 
 /* BDAT's argument: "size" or "size LAST" (case-insensitive). 1, or 0
  * when malformed. */

@@ -503,7 +503,7 @@ static void do_mail(struct smtpd *s, const char *arg, size_t len)
   plen = len - s->addr.rest;
   while ((r = smtpcmd_param(&p, &plen, &prm)) == 1) {
     if (cmdword_is(prm.key, prm.keylen, "size")) {
-      if (!prm.val || !smtpcmd_number(prm.val, prm.vallen, &size)) { error(s, R_SYNTAX); return; }
+      if (!prm.val || !cmdword_number(prm.val, prm.vallen, &size)) { error(s, R_SYNTAX); return; }
       if (s->c->databytes && size > s->c->databytes) { reply(s, R_TOOBIG); return; }
     } else if (cmdword_is(prm.key, prm.keylen, "body")) {
       if (!prm.val || (!cmdword_is(prm.val, prm.vallen, "7bit")
@@ -989,14 +989,14 @@ int smtpd_config_load(struct smtpd_config *c)
   if (ctl_readlist(&c->badhelo, "badhelo", 0) < 0) return -1;
   if (ctl_readint(&c->databytes, "databytes", 0) < 0) return -1;
   v = getenv("DATABYTES");
-  if (v && !smtpcmd_number(v, str_len(v), &c->databytes)) { errno = EINVAL; return -1; }
+  if (v && !cmdword_number(v, str_len(v), &c->databytes)) { errno = EINVAL; return -1; }
   if (ctl_readint(&c->timeout, "timeoutsmtpd", 1200) < 0) return -1;
   if (!c->timeout) c->timeout = 1;
   /* maxrcpt: qmail's patch writes -1 for "no limit" */
   r = ctl_readline(&line, "maxrcpt", 0);
   if (r < 0) return -1;
   if (r == 1 && !(line.len == 2 && !byte_diff(line.s, 2, "-1"))
-      && !smtpcmd_number(line.s, line.len, &c->maxrcpt)) {
+      && !cmdword_number(line.s, line.len, &c->maxrcpt)) {
     stralloc_free(&line);
     errno = EINVAL;
     return -1;
@@ -1052,11 +1052,11 @@ int smtpd_config_load(struct smtpd_config *c)
     c->rcptcheck = smtprcpt_helper;
     c->rcptctx = &c->rcpthelper;
     v = getenv("CHKUSER_RCPTLIMIT");
-    if (v && *v && !smtpcmd_number(v, str_len(v), &c->chk_rcptlimit)) { errno = EINVAL; return -1; }
+    if (v && *v && !cmdword_number(v, str_len(v), &c->chk_rcptlimit)) { errno = EINVAL; return -1; }
     v = getenv("CHKUSER_WRONGRCPTLIMIT");
-    if (v && *v && !smtpcmd_number(v, str_len(v), &c->chk_wronglimit)) { errno = EINVAL; return -1; }
+    if (v && *v && !cmdword_number(v, str_len(v), &c->chk_wronglimit)) { errno = EINVAL; return -1; }
     v = getenv("CHKUSER_MBXQUOTA");
-    if (v && *v && !smtpcmd_number(v, str_len(v), &c->rcpthelper.mbxquota)) { errno = EINVAL; return -1; }
+    if (v && *v && !cmdword_number(v, str_len(v), &c->rcpthelper.mbxquota)) { errno = EINVAL; return -1; }
     if (ctl_readint(&c->chk_errdelay, "chkusererrordelay", 0) < 0) return -1;
     if (ctl_readint(&c->chk_errdelayinc, "chkusererrordelayincrease", 300) < 0) return -1;
   }
