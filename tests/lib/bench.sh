@@ -11,8 +11,10 @@
 #   BENCH_FS=ext4 (the default as root when mkfs.ext4 and loop devices
 #   are there; BENCH_FS=tmp for the plain directory): $tmp is a fresh
 #   ext4 file system made with mkfs.ext4's defaults (journal on, as on a
-#   mail server) in a 4 GB sparse image, loop-mounted for this run; both
-#   servers' trees live there. Why: on a file system without a journal, ext4 skips, on every
+#   mail server; inode tables and journal initialised at mkfs time, so no
+#   background ext4lazyinit writes during the runs) in a 4 GB sparse
+#   image, loop-mounted for this run; both servers' trees live there.
+#   Why: on a file system without a journal, ext4 skips, on every
 #   inode allocation, each inode freed in the last 60-360 s, reading its
 #   inode table block (fs/ext4/ialloc.c, recently_deleted()), so on this
 #   VM's root file system (no journal) a file creation cost up to ~1.5 ms
@@ -31,7 +33,8 @@ bench_init() {
   fi
   if [ "${BENCH_FS:-}" = ext4 ]; then
     [ "$(id -u)" = 0 ] || fail "BENCH_FS=ext4 needs root (mount)"
-    truncate -s 4G "$tmp/fs.img" && mkfs.ext4 -q -F "$tmp/fs.img" > /dev/null 2>&1 &&
+    truncate -s 4G "$tmp/fs.img" &&
+      mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$tmp/fs.img" > /dev/null 2>&1 &&
       mkdir "$tmp/fs" && mount -o loop "$tmp/fs.img" "$tmp/fs" ||
       fail "cannot make and mount an ext4 image"
     bench_mnt=$tmp/fs
