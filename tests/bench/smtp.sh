@@ -28,9 +28,9 @@
 # BENCH_FS; BENCH_FS=tmp for $TMPDIR as before).
 #
 # Measured on the 2-core development VM (Postfix 3.7.11), 8 clients,
-# fresh ext4, otherwise idle, six runs in a row: 4 KB x 200 qvmail
-# 1384-1534 delivered/s (p50 5.0-5.5 ms), Postfix 444-775/s, ratios 1.8,
-# 2.7, 2.5, 2.3, 3.5, 2.5 (median 2.5x); 100 KB x 50 2.1-2.5x. On the
+# fresh ext4, otherwise idle, fourteen runs: 4 KB x 200 qvmail 1305-1725
+# delivered/s (p50 4.4-5.8 ms), Postfix 444-775/s, ratios 1.8-3.5 (median
+# 2.5x, 13 of 14 at 2x or more); 100 KB x 50 2.1-2.5x. On the
 # root file system (no journal) 2.9x and 2.6x; with other agents' builds
 # running 1.5-1.9x. On tmpfs qvmail reaches 4690/s: on a disk it mostly
 # waits for its two journal commits per message (file, then new/), which
