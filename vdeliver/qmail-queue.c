@@ -61,10 +61,8 @@ static void __attribute__((noreturn)) finish(int code, const char *text)
 {
   struct stat st;
   if (code && *text && fstat(6, &st) == 0 && S_ISFIFO(st.st_mode)
-      && dlv_write_all(6, text, str_len(text)) == 0) {
-    log_event("warn", "refused", "reason", "custom error", "exit", "82", (char *)0);
-    code = 82;
-  }
+      && dlv_write_all(6, text, str_len(text)) == 0)
+    code = 82;   /* the queue step logged the refusal */
   leakcheck();
   _exit(code);
 }

@@ -28,8 +28,8 @@ static void custom(char text[QQD_TEXTMAX], int code, const char *rcpt, const cha
 
 static int fail(int code, const char *event, const char *why)
 {
-  log_event("warn", event, "reason", why, "exit", code == 31 ? "31" : code == 71 ? "71" :
-            code == 51 ? "51" : code == 54 ? "54" : code == 55 ? "55" : "other", (char *)0);
+  log_event("warn", event, "reason", why, "exit", code == 51 ? "51" : code == 54 ? "54" :
+            code == 55 ? "55" : "other", (char *)0);
   return code;
 }
 
@@ -64,17 +64,18 @@ int qqd_deliver(int msgfd, const struct qqenv *e, char text[QQD_TEXTMAX])
     rc = e->rcpts.s + i;
     at = str_rchr(rc, '@');
     if (!rc[at]) {
-      log_event("warn", "refused", "to", rc, "reason", "recipient without a domain", (char *)0);
-      code = fail(31, "refused", "recipient without a domain");
+      log_event("warn", "refused", "to", rc, "reason", "recipient without a domain",
+                "exit", "31", (char *)0);
+      code = 31;
       continue;
     }
     switch (dlv_domain_local(rc + at + 1, str_len(rc + at + 1))) {
       case -1: code = fail(55, "config", "unable to read users/cdb"); break;
       case 0:
         log_event("warn", "deferred", "to", rc, "reason",
-                  "remote recipient: no outbound queue yet", (char *)0);
+                  "remote recipient: no outbound queue yet", "exit", "71", (char *)0);
         custom(text, 71, rc, "remote delivery is not available yet (#4.3.0)");
-        code = fail(71, "deferred", "remote recipient");
+        code = 71;
         break;
       default: break;
     }
@@ -88,12 +89,12 @@ int qqd_deliver(int msgfd, const struct qqenv *e, char text[QQD_TEXTMAX])
       rc = e->rcpts.s + i;
       dlv_address(&c, rc, str_len(rc), &r);
       if (r.code == DLV_PERM || r.code == DLV_TEMP) {
-        int k = r.code == DLV_PERM ? 31 : 71;
-        log_event("warn", k == 31 ? "refused" : "deferred", "to", rc, "reason", r.text.s, (char *)0);
-        if (r.text.s && *r.text.s) custom(text, k, rc, r.text.s);
-        code = fail(k, k == 31 ? "refused" : "deferred",
-                    k == 31 ? (pass ? "permanent failure during delivery" : "permanent failure")
-                            : (pass ? "temporary failure during delivery" : "temporary failure"));
+        /* one line: who, why, and whether copies may already exist */
+        code = r.code == DLV_PERM ? 31 : 71;
+        log_event("warn", code == 31 ? "refused" : "deferred", "to", rc, "reason",
+                  r.text.s && *r.text.s ? r.text.s : "no reason given",
+                  "stage", pass ? "delivery" : "check", "exit", code == 31 ? "31" : "71", (char *)0);
+        if (r.text.s && *r.text.s) custom(text, code, rc, r.text.s);
       } else if (pass) {
         /* the domain's "delete" of an unknown user writes nothing */
         log_event("info", r.deleted ? "deleted" : "delivered", "to", rc, "from", e->sender.s,
