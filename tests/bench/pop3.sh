@@ -64,33 +64,13 @@ while [ $i -le $USERS ]; do
 done
 MD=$($AS "$V/bin/vuserinfo" -d u1@bench.test)/Maildir
 [ -d "$MD/new" ] || fail "no Maildir for u1"
-# K messages of SIZE bytes in new/, named as vdeliver names them, mtimes apart
-python3 - "$MD/new" "$MSGS" "$SIZE" <<'EOT'
-import os, sys, time
-d, k, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-now = int(time.time()) - k - 10
-line = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod te\n'
-for i in range(k):
-    head = 'Return-Path: <s@x.org>\nDelivered-To: u1@bench.test\nSubject: bench %d\nMessage-ID: <%d@bench.test>\n\n' % (i, i)
-    body = (line * (size // len(line) + 1))[:size - len(head) - 1] + '\n'
-    data = head + body
-    name = '%d.M%dP%d.bench.test,S=%d' % (now + i, i, 4242, len(data))
-    p = os.path.join(d, name)
-    with open(p, 'w') as f:
-        f.write(data)
-    os.utime(p, (now + i, now + i))
-EOT
+bench_fill "$MD/new" "$MSGS" "$SIZE" u1@bench.test
 [ -z "$AS" ] || chown -R 65534:65534 "$MD"
 printf '%s\n' '127.0.0.1:allow,FORCETLS="0"' ':allow' > "$V/etc/tcp.pop3"
 tcprules "$V/etc/tcp.pop3.cdb" "$V/etc/tcp.pop3.tmp" < "$V/etc/tcp.pop3" || fail tcprules
-"$Q/bin/qvtcpserver" -1 -c 200 -C 0 -x "$V/etc/tcp.pop3.cdb" $UGID 127.0.0.1 0 \
-  "$Q/bin/qmail-popup" localhost "$V/bin/vchkpw" "$Q/bin/qmail-pop3d" Maildir \
-  > "$tmp/qport" 2> "$tmp/qvtcpserver.log" &
-pids=$!
-i=0
-while [ $i -lt 50 ] && [ ! -s "$tmp/qport" ]; do sleep 0.1; i=$((i + 1)); done
-qport=$(head -n 1 "$tmp/qport")
-[ -n "$qport" ] || { cat "$tmp/qvtcpserver.log"; fail "qvtcpserver did not start"; }
+bench_serve qv -x "$V/etc/tcp.pop3.cdb" $UGID 127.0.0.1 0 \
+  "$Q/bin/qmail-popup" localhost "$V/bin/vchkpw" "$Q/bin/qmail-pop3d" Maildir
+qport=$port
 
 # ---- Dovecot, private instance
 dport=
@@ -136,7 +116,7 @@ fi
 
 status=0
 # warm-up, not timed: first exec, page cache, Dovecot's index of the mailbox
-python3 "$LOAD" retr "$qport" 1 u1@bench.test pw1 > /dev/null || { tail -n 5 "$tmp/qvtcpserver.log"; fail "qvmail warm-up"; }
+python3 "$LOAD" retr "$qport" 1 u1@bench.test pw1 > /dev/null || { tail -n 5 "$tmp/log.qv"; fail "qvmail warm-up"; }
 if [ -n "$dport" ]; then
   python3 "$LOAD" retr "$dport" 1 u1@bench.test pw1 > /dev/null ||
     { echo "pop3 bench: dovecot warm-up failed; qvmail figures only"; tail -n 5 "$dv/dovecot.log"; dport=; }

@@ -70,13 +70,9 @@ if [ "$(id -u)" = 0 ]; then
   chown -R 65534:65534 "$Q" "$V"
   RUN="setpriv --reuid=65534 --regid=65534 --clear-groups"
 fi
-$RUN "$Q/bin/qvtcpserver" -1 -c 200 -C 0 127.0.0.1 0 "$Q/bin/qmail-smtpd" \
-  > "$tmp/qport" 2> "$tmp/qvtcpserver.log" &
-pids=$!
-i=0
-while [ $i -lt 50 ] && [ ! -s "$tmp/qport" ]; do sleep 0.1; i=$((i + 1)); done
-qport=$(head -n 1 "$tmp/qport")
-[ -n "$qport" ] || { cat "$tmp/qvtcpserver.log"; fail "qvtcpserver did not start"; }
+bench_as=$RUN
+bench_serve qv 127.0.0.1 0 "$Q/bin/qmail-smtpd"
+qport=$port
 QNEW="$V/domains/bench.test/{user}/Maildir/new"
 
 # ---- Postfix, private instance
@@ -123,7 +119,7 @@ PNEW="$tmp/pf/mail/bench.test/{user}/new"
 
 # one warm-up message per server, not timed (first exec, first Maildir)
 python3 "$LOAD" 127.0.0.1 "$qport" 1 1 1000 bench.test 1 "$QNEW" > /dev/null ||
-  { tail -n 5 "$tmp/qvtcpserver.log"; fail "qvmail warm-up message not delivered"; }
+  { tail -n 5 "$tmp/log.qv"; fail "qvmail warm-up message not delivered"; }
 if [ -n "$pfport" ]; then
   BENCH_WAIT=20 python3 "$LOAD" 127.0.0.1 "$pfport" 1 1 1000 bench.test 1 "$PNEW" > /dev/null || {
     echo "smtp bench: postfix warm-up message not delivered; qvmail figures only"

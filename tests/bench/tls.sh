@@ -61,37 +61,16 @@ $AS "$V/bin/vadddomain" bench.test pmpass > /dev/null || fail vadddomain
 $AS "$V/bin/vadduser" u1@bench.test pw1 > /dev/null || fail vadduser
 MD=$($AS "$V/bin/vuserinfo" -d u1@bench.test)/Maildir
 [ -d "$MD/new" ] || fail "no Maildir for u1"
-python3 - "$MD/new" "$MSGS" "$SIZE" <<'EOT'
-import os, sys, time
-d, k, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-now = int(time.time()) - k - 10
-line = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod te\n'
-for i in range(k):
-    head = 'Subject: bench %d\nMessage-ID: <%d@bench.test>\n\n' % (i, i)
-    data = head + (line * (size // len(line) + 1))[:size - len(head) - 1] + '\n'
-    p = os.path.join(d, '%d.M%dP4242.bench.test,S=%d' % (now + i, i, len(data)))
-    with open(p, 'w') as f:
-        f.write(data)
-EOT
+bench_fill "$MD/new" "$MSGS" "$SIZE" u1@bench.test
 [ -z "$AS" ] || chown -R 65534:65534 "$MD"
 printf '%s\n' '127.0.0.1:allow,FORCETLS="0"' ':allow' > "$V/etc/tcp.pop3"
 tcprules "$V/etc/tcp.pop3.cdb" "$V/etc/tcp.pop3.tmp" < "$V/etc/tcp.pop3" || fail tcprules
 POPCHAIN="$Q/bin/qmail-popup localhost $V/bin/vchkpw $Q/bin/qmail-pop3d Maildir"
-# serve NAME ARGS...: qvtcpserver on a free 127.0.0.1 port, in $port
-serve() {
-  name=$1; shift
-  "$Q/bin/qvtcpserver" -1 -c 200 -C 0 "$@" > "$tmp/port.$name" 2> "$tmp/log.$name" &
-  pids="$pids $!"
-  i=0
-  while [ $i -lt 50 ] && [ ! -s "$tmp/port.$name" ]; do sleep 0.1; i=$((i + 1)); done
-  port=$(head -n 1 "$tmp/port.$name")
-  [ -n "$port" ] || { cat "$tmp/log.$name"; fail "$name did not start"; }
-}
-serve smtps 127.0.0.1 0 "$Q/bin/qvtls" -i -d "$T" $UGID "$Q/bin/qmail-smtpd"
+bench_serve smtps 127.0.0.1 0 "$Q/bin/qvtls" -i -d "$T" $UGID "$Q/bin/qmail-smtpd"
 q_smtps=$port
-serve pop3s -x "$V/etc/tcp.pop3.cdb" 127.0.0.1 0 "$Q/bin/qvtls" -i -d "$T" $UGID $POPCHAIN
+bench_serve pop3s -x "$V/etc/tcp.pop3.cdb" 127.0.0.1 0 "$Q/bin/qvtls" -i -d "$T" $UGID $POPCHAIN
 q_pop3s=$port
-serve pop3 -D -x "$V/etc/tcp.pop3.cdb" $UGID 127.0.0.1 0 $POPCHAIN
+bench_serve pop3 -D -x "$V/etc/tcp.pop3.cdb" $UGID 127.0.0.1 0 $POPCHAIN
 q_pop3=$port
 
 # ---- Postfix, private instance, SMTPS only (wrapper mode)

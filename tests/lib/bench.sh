@@ -59,6 +59,38 @@ bench_cleanup() {
 }
 fail() { echo "$bench_name bench: $*"; exit 1; }
 
+# bench_serve NAME ARGS...: qvmail's launcher $Q/bin/qvtcpserver -1 -c 200
+#   -C 0 ARGS on a free port, run through $bench_as when set (e.g. setpriv
+#   to nobody); its log in $tmp/log.NAME, its pid recorded for cleanup;
+#   sets $port once it is listening (at most 5 s, else fail).
+bench_serve() {
+  bs_name=$1; shift
+  ${bench_as:-} "$Q/bin/qvtcpserver" -1 -c 200 -C 0 "$@" > "$tmp/port.$bs_name" 2> "$tmp/log.$bs_name" &
+  pids="$pids $!"
+  bs_i=0
+  while [ $bs_i -lt 50 ] && [ ! -s "$tmp/port.$bs_name" ]; do sleep 0.1; bs_i=$((bs_i + 1)); done
+  port=$(head -n 1 "$tmp/port.$bs_name")
+  [ -n "$port" ] || { cat "$tmp/log.$bs_name"; fail "$bs_name did not start"; }
+}
+# bench_fill NEWDIR K SIZE ADDR: K messages of SIZE bytes for ADDR in the
+#   Maildir directory NEWDIR, named as vdeliver names them, with mtimes
+#   one second apart (the oldest first, as POP3 lists them).
+bench_fill() {
+  python3 - "$@" <<'EOT' || fail "cannot fill $1"
+import os, sys, time
+d, k, size, addr = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+now = int(time.time()) - k - 10
+line = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod te\n'
+for i in range(k):
+    head = ('Return-Path: <s@x.org>\nDelivered-To: %s\nSubject: bench %d\n'
+            'Message-ID: <%d@bench.test>\n\n' % (addr, i, i))
+    data = head + (line * (size // len(line) + 1))[:size - len(head) - 1] + '\n'
+    p = os.path.join(d, '%d.M%dP4242.bench.test,S=%d' % (now + i, i, len(data)))
+    with open(p, 'w') as f:
+        f.write(data)
+    os.utime(p, (now + i, now + i))
+EOT
+}
 freeport() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # waitport PORT: until 127.0.0.1:PORT accepts, at most 5 s
 waitport() {
